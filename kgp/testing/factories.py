@@ -1,0 +1,84 @@
+"""factory-boy factories for tests (fictitious data only)."""
+
+from __future__ import annotations
+
+import factory
+from factory.django import DjangoModelFactory
+
+from kgp.accounts.models import Role, User
+from kgp.companies.models import Company, CompanyMembership, Contact
+from kgp.core.text import fold, name_key
+from kgp.organisations.models import Organisation
+from kgp.organisations.queries import municipality_for_postcode
+
+PASSWORD = "Test-Passwort-2026!"
+
+
+def org(key: str) -> Organisation:
+    return Organisation.objects.get(key=key)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    first_name = factory.Faker("first_name", locale="de_DE")
+    last_name = factory.Faker("last_name", locale="de_DE")
+    role = Role.COMPANY
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):  # noqa: N805
+        obj.set_password(extracted or PASSWORD)
+        if create:
+            obj.save(update_fields=["password"])
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.get_or_create(user=obj, email=obj.email, defaults={"verified": True, "primary": True})
+
+
+class CompanyFactory(DjangoModelFactory):
+    """Creates a company directly (no audit log); tests of services call the services instead."""
+
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"Testbetrieb {n} GmbH")
+    legal_form = "gmbh"
+    postcode = "44135"
+    city = "Dortmund"
+    street = factory.Faker("street_address", locale="de_DE")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        obj = model_class(*args, **kwargs)
+        if "municipality" not in kwargs:
+            m = municipality_for_postcode(obj.postcode)
+            obj.municipality = m
+            if "responsible_partner" not in kwargs:
+                obj.responsible_partner = m.partner if m else None
+        obj.search_text = fold(f"{obj.name} {obj.city} {obj.postcode} {obj.register_number}")
+        obj.name_key = name_key(obj.name)
+        obj.save()
+        return obj
+
+
+class ContactFactory(DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    company = factory.SubFactory(CompanyFactory)
+    first_name = factory.Faker("first_name", locale="de_DE")
+    last_name = factory.Faker("last_name", locale="de_DE")
+    email = factory.Sequence(lambda n: f"kontakt{n}@example.org")
+    function = "Geschäftsführung"
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = CompanyMembership
+
+    user = factory.SubFactory(UserFactory)
+    company = factory.SubFactory(CompanyFactory)
+    status = CompanyMembership.Status.APPROVED

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("after-login/", views.after_login, name="after_login"),
+    path("portal/", views.portal_home, name="portal"),
+    path("portal/companies/new/", views.portal_company_create, name="portal_company_create"),
+    path("portal/companies/<int:company_id>/", views.portal_company_edit, name="portal_company_edit"),
+]
