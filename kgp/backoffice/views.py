@@ -1,20 +1,382 @@
-from django.http import HttpResponse
-def home(request, **kw): return HttpResponse('ok')
-company_list = home
-company_export = home
-company_create = home
-company_detail = home
-company_edit = home
-note_create = home
-figures_create = home
-holding_create = home
-consent_update = home
-contact_create = home
-contact_edit = home
-contact_delete = home
-company_merge = home
-membership_list = home
-membership_decide = home
-import_upload = home
-import_detail = home
-import_progress = home
+"""Staff backoffice: thin views that validate input, read through the access layer and call services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kgp.accounts.models import User
+from kgp.companies import access, services
+from kgp.companies.filters import SORTS, CompanyFilter
+from kgp.companies.forms import CompanyForm, ConsentForm, ContactForm, FiguresForm, HoldingForm, NoteForm
+from kgp.companies.models import Company, CompanyMembership, Consent, SizeClass, Topic
+from kgp.companies.queries import company_timeline
+from kgp.core.errors import ServiceError
+from kgp.core.models import AuditLogEntry
+from kgp.organisations.models import Municipality, Organisation
+
+from .decorators import editor_required, staff_required
+from .views_imports import company_export, import_detail, import_progress, import_upload  # noqa: F401
+
+PER_PAGE_CHOICES = (25, 50, 100)
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@staff_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    visible = access.companies_for_staff(user)
+    own = visible if user.is_coordinator else visible.filter(responsible_partner_id=user.organisation_id)
+    recent = (
+        AuditLogEntry.objects.filter(company__in=own.values("pk"))
+        .select_related("company")
+        .order_by("-created_at", "-id")[:15]
+    )
+    pending = access.memberships_for_staff(user).filter(status=CompanyMembership.Status.PENDING).count()
+    return render(
+        request,
+        "backoffice/home.html",
+        {
+            "my_companies": own.select_related("municipality").order_by("-updated_at")[:10],
+            "my_count": own.count(),
+            "recent": recent,
+            "pending_memberships": pending,
+        },
+    )
+
+
+def _filter_context() -> dict[str, object]:
+    return {
+        "municipalities": Municipality.objects.order_by("name"),
+        "partners": Organisation.objects.order_by("name"),
+        "size_classes": SizeClass.choices,
+        "topics": Topic.objects.all(),
+        "sorts": SORTS,
+        "per_page_choices": PER_PAGE_CHOICES,
+    }
+
+
+@staff_required
+def company_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    flt = CompanyFilter.from_params(request.GET)
+    for message in flt.errors.values():
+        messages.warning(request, message)
+    qs = flt.apply(access.companies_for_staff(user)).select_related("municipality", "responsible_partner")
+    try:
+        per_page = int(request.GET.get("per_page", 25))
+    except ValueError:
+        per_page = 25
+    if per_page not in PER_PAGE_CHOICES:
+        per_page = 25
+    page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "backoffice/_company_rows.html" if request.htmx and request.htmx.target == "company-results" else "backoffice/company_list.html"
+    return render(
+        request,
+        template,
+        {"page": page, "filter": flt, "query": query.urlencode(), "per_page": per_page, **_filter_context()},
+    )
+
+
+@staff_required
+def company_detail(request: HttpRequest, company_id: int) -> HttpResponse:
+    user = _user(request)
+    company = access.company_for_staff(user, company_id)
+    contacts = company.contacts.all()
+    return render(
+        request,
+        "backoffice/company_detail.html",
+        {
+            "company": company,
+            "can_edit": access.can_edit_company(user, company),
+            "contacts": contacts,
+            "figures": company.figures.all(),
+            "holdings": company.holdings.all(),
+            "periods": company.size_periods.all(),
+            "topics": company.topics.all(),
+            "consents": company.consents.select_related("recorded_by", "contact")[:20],
+            "timeline": company_timeline(company, limit=50),
+            "note_form": NoteForm(),
+            "figures_form": FiguresForm(),
+            "holding_form": HoldingForm(),
+            "consent_form": ConsentForm(
+                initial={"network_sharing": company.network_sharing, "newsletter": company.newsletter}
+            ),
+            "members": company.memberships.select_related("user"),
+        },
+    )
+
+
+def _service_error(form, exc: ServiceError) -> None:  # type: ignore[no-untyped-def]
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+@editor_required
+def company_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    duplicates: list[Company] = []
+    form = CompanyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        duplicates = [
+            d
+            for d in services.find_duplicates(
+                name=data["name"],
+                postcode=data["postcode"],
+                register_court=data.get("register_court", ""),
+                register_number=data.get("register_number", ""),
+            )
+        ]
+        visible_ids = set(access.companies_for_staff(user).filter(pk__in=[d.pk for d in duplicates]).values_list("pk", flat=True))
+        same_register = any(d.register_number and d.register_number.upper() == data.get("register_number", "").upper() for d in duplicates)
+        if duplicates and (same_register or request.POST.get("confirm_duplicate") != "1"):
+            if same_register:
+                form.add_error("register_number", _("A company with this register court and number exists already."))
+            return render(
+                request,
+                "backoffice/company_form.html",
+                {"form": form, "duplicates": duplicates, "visible_ids": visible_ids, "same_register": same_register},
+                status=200 if not same_register else 400,
+            )
+        try:
+            company = services.company_create(actor=user, data=data, topics=form.cleaned_data.get("topics") or [])
+        except ServiceError as exc:
+            _service_error(form, exc)
+        else:
+            if company.responsible_partner is None:
+                messages.warning(request, _("The postcode lies outside the region: the network coordination is responsible."))
+            elif not user.is_coordinator and company.responsible_partner_id != user.organisation_id:
+                messages.info(request, _("The company belongs to %(partner)s, which is now responsible for it.") % {"partner": company.responsible_partner})
+            messages.success(request, _("Company created."))
+            if access.companies_for_staff(user).filter(pk=company.pk).exists():
+                return redirect("backoffice:company_detail", company_id=company.pk)
+            return redirect("backoffice:company_list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "backoffice/company_form.html", {"form": form, "duplicates": duplicates}, status=status)
+
+
+@editor_required
+def company_edit(request: HttpRequest, company_id: int) -> HttpResponse:
+    user = _user(request)
+    company = access.company_for_staff_edit(user, company_id)
+    form = CompanyForm(request.POST or None, instance=company, initial={"topics": company.topics.all()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.company_update(
+                actor=user, company=Company.objects.get(pk=company.pk), data=form.service_data(), topics=form.cleaned_data.get("topics") or []
+            )
+        except ServiceError as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            if access.companies_for_staff(user).filter(pk=company.pk).exists():
+                return redirect("backoffice:company_detail", company_id=company.pk)
+            return redirect("backoffice:company_list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "backoffice/company_form.html", {"form": form, "company": company}, status=status)
+
+
+def _detail_with_error(request: HttpRequest, company: Company, message: str) -> HttpResponse:
+    messages.error(request, message)
+    response = company_detail.__wrapped__(request, company.pk)  # type: ignore[attr-defined]
+    response.status_code = 400
+    return response
+
+
+@require_POST
+@editor_required
+def note_create(request: HttpRequest, company_id: int) -> HttpResponse:
+    company = access.company_for_staff_edit(_user(request), company_id)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _detail_with_error(request, company, " ".join(e for errs in form.errors.values() for e in errs))
+    try:
+        services.note_create(actor=_user(request), company=company, text=form.cleaned_data["text"])
+    except ServiceError as exc:
+        return _detail_with_error(request, company, exc.message)
+    messages.success(request, _("Note added."))
+    return redirect("backoffice:company_detail", company_id=company.pk)
+
+
+@require_POST
+@editor_required
+def figures_create(request: HttpRequest, company_id: int) -> HttpResponse:
+    company = access.company_for_staff_edit(_user(request), company_id)
+    form = FiguresForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields else " ".join(e) for f, e in form.errors.items())
+        return _detail_with_error(request, company, _("The figures were not saved. %(errors)s") % {"errors": errors})
+    try:
+        services.figures_set(actor=_user(request), company=company, **form.cleaned_data)
+    except ServiceError as exc:
+        return _detail_with_error(request, company, exc.message)
+    messages.success(request, _("Figures saved; the size class was recomputed."))
+    return redirect("backoffice:company_detail", company_id=company.pk)
+
+
+@require_POST
+@editor_required
+def holding_create(request: HttpRequest, company_id: int) -> HttpResponse:
+    company = access.company_for_staff_edit(_user(request), company_id)
+    form = HoldingForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields else " ".join(e) for f, e in form.errors.items())
+        return _detail_with_error(request, company, _("The holding was not saved. %(errors)s") % {"errors": errors})
+    data = form.cleaned_data
+    try:
+        services.holding_add(
+            actor=_user(request),
+            company=company,
+            year=data["year"],
+            holding=services.HoldingData(
+                name=data["name"],
+                kind=data["kind"],
+                share_percent=data["share_percent"],
+                staff_awu=data["staff_awu"],
+                turnover=data.get("turnover"),
+                balance_sheet_total=data.get("balance_sheet_total"),
+            ),
+        )
+    except ServiceError as exc:
+        return _detail_with_error(request, company, exc.message)
+    messages.success(request, _("Holding saved; the size class was recomputed."))
+    return redirect("backoffice:company_detail", company_id=company.pk)
+
+
+@require_POST
+@editor_required
+def consent_update(request: HttpRequest, company_id: int) -> HttpResponse:
+    user = _user(request)
+    company = access.company_for_staff_edit(user, company_id)
+    form = ConsentForm(request.POST)
+    form.is_valid()
+    for kind in (Consent.Kind.NETWORK_SHARING, Consent.Kind.NEWSLETTER):
+        wanted = bool(form.cleaned_data.get(kind))
+        if wanted != getattr(company, kind):
+            services.consent_record(actor=user, company=company, kind=kind, granted=wanted, source="backoffice")
+    messages.success(request, _("Consents saved."))
+    if access.companies_for_staff(user).filter(pk=company.pk).exists():
+        return redirect("backoffice:company_detail", company_id=company.pk)
+    return redirect("backoffice:company_list")
+
+
+@editor_required
+def contact_create(request: HttpRequest, company_id: int) -> HttpResponse:
+    user = _user(request)
+    company = access.company_for_staff_edit(user, company_id)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "consent_contact"}
+        try:
+            services.contact_create(actor=user, company=company, data=data, consent_contact=form.cleaned_data["consent_contact"])
+        except ServiceError as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, _("Contact added."))
+            return redirect("backoffice:company_detail", company_id=company.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "backoffice/contact_form.html", {"form": form, "company": company}, status=status)
+
+
+@editor_required
+def contact_edit(request: HttpRequest, company_id: int, contact_id: int) -> HttpResponse:
+    user = _user(request)
+    company = access.company_for_staff_edit(user, company_id)
+    contact = get_object_or_404(company.contacts, pk=contact_id)
+    form = ContactForm(request.POST or None, instance=contact, initial={"consent_contact": contact.consent_contact})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "consent_contact"}
+        try:
+            services.contact_update(
+                actor=user, contact=company.contacts.get(pk=contact.pk), data=data, consent_contact=form.cleaned_data["consent_contact"]
+            )
+        except ServiceError as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, _("Contact saved."))
+            return redirect("backoffice:company_detail", company_id=company.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "backoffice/contact_form.html", {"form": form, "company": company, "contact": contact}, status=status)
+
+
+@require_POST
+@editor_required
+def contact_delete(request: HttpRequest, company_id: int, contact_id: int) -> HttpResponse:
+    user = _user(request)
+    company = access.company_for_staff_edit(user, company_id)
+    contact = get_object_or_404(company.contacts, pk=contact_id)
+    services.contact_delete(actor=user, contact=contact)
+    messages.success(request, _("Contact deleted."))
+    return redirect("backoffice:company_detail", company_id=company.pk)
+
+
+@editor_required
+def company_merge(request: HttpRequest, company_id: int) -> HttpResponse:
+    """Merge another company (a duplicate) into this one. Both must be editable by the user."""
+    user = _user(request)
+    keep = access.company_for_staff_edit(user, company_id)
+    candidates = services.find_duplicates(
+        name=keep.name, postcode=keep.postcode, register_court=keep.register_court, register_number=keep.register_number, exclude_id=keep.pk
+    )
+    candidates = [c for c in candidates if access.can_edit_company(user, c)]
+    other = None
+    other_id = request.POST.get("other") or request.GET.get("other")
+    error = ""
+    if other_id:
+        try:
+            other = access.company_for_staff_edit(user, other_id)
+        except Exception:  # noqa: BLE001 - 404 and 403 read the same here
+            other = None
+            error = _("There is no company with this number that you may merge.")
+        if other is not None and other.pk == keep.pk:
+            other, error = None, _("A company cannot be merged with itself.")
+    if request.method == "POST" and other is not None and request.POST.get("confirm") == "1":
+        try:
+            services.company_merge(actor=user, keep=keep, remove=other)
+        except ServiceError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("“%(other)s” was merged into this company; its history is kept here.") % {"other": other.name})
+            return redirect("backoffice:company_detail", company_id=keep.pk)
+    status = 400 if (error and request.method == "POST") else 200
+    return render(
+        request,
+        "backoffice/company_merge.html",
+        {"company": keep, "candidates": candidates, "other": other, "error": error},
+        status=status,
+    )
+
+
+@editor_required
+def membership_list(request: HttpRequest) -> HttpResponse:
+    memberships = access.memberships_for_staff(_user(request)).order_by("status", "-requested_at")
+    page = Paginator(memberships, 50).get_page(request.GET.get("page"))
+    return render(request, "backoffice/membership_list.html", {"page": page})
+
+
+@require_POST
+@editor_required
+def membership_decide(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = get_object_or_404(access.memberships_for_staff(_user(request)), pk=membership_id)
+    decision = request.POST.get("decision")
+    if decision not in {"approve", "reject"}:
+        messages.error(request, _("Please choose to approve or to reject."))
+        return redirect("backoffice:membership_list")
+    try:
+        services.membership_decide(actor=_user(request), membership=membership, approve=decision == "approve")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Decision saved."))
+    return redirect("backoffice:membership_list")

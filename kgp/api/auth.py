@@ -1,0 +1,42 @@
+"""Authentication of the JSON API: personal API tokens sent as `Authorization: Bearer <token>`.
+
+There is deliberately no session authentication on the API, so a browser session never
+authorises an API call and no CSRF token is involved.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja.errors import AuthorizationError
+from ninja.security import HttpBearer
+
+from kgp.accounts.models import User
+from kgp.accounts.services import api_token_authenticate
+
+STAFF_ONLY_MESSAGE = (
+    "Dieser Teil der API steht nur Mitarbeitenden der Partner und der Netzwerkkoordination offen."
+)
+
+
+class ApiTokenAuth(HttpBearer):
+    """Any active user with a valid, unrevoked token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        return api_token_authenticate((token or "").strip())
+
+
+class StaffTokenAuth(ApiTokenAuth):
+    """Staff only (coordinator, consultant, read-only staff); other valid tokens get 403."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = super().authenticate(request, token)
+        if user is not None and not user.is_staff_member:
+            raise AuthorizationError(message=STAFF_ONLY_MESSAGE)
+        return user
+
+
+def api_user(request: HttpRequest) -> User:
+    """The user the request's token belongs to (set by the auth class)."""
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User), "the endpoint must be protected by ApiTokenAuth"
+    return user

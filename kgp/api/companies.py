@@ -1,0 +1,136 @@
+"""/companies: staff read and edit companies. Thin: the access layer decides what a user may see
+and change, the services validate and write (audit log included)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from kgp.accounts.models import User
+from kgp.companies.access import can_edit_company, companies_for_staff, company_for_staff, company_for_staff_edit
+from kgp.companies.filters import CompanyFilter
+from kgp.companies.models import Company, Topic
+from kgp.companies.services import company_create, company_update
+from kgp.core.errors import ServiceError
+
+from .auth import StaffTokenAuth, api_user
+from .errors import ApiError, error_item, summary
+from .schemas import CompanyCreate, CompanyListParams, CompanyOut, CompanyPage, CompanyUpdate, ErrorOut
+
+router = Router(auth=StaffTokenAuth(), tags=["companies"])
+
+READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = {400: ErrorOut, **READ_ERRORS}
+
+READ_ONLY_MESSAGE = "Sie dürfen dieses Unternehmen nur lesen; ändern kann es die zuständige Wirtschaftsförderung."
+CANNOT_CREATE_MESSAGE = "Mit Ihrer Rolle können Sie keine Unternehmen anlegen."
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _with_relations(qs: QuerySet[Company]) -> QuerySet[Company]:
+    """What the company JSON needs, in a constant number of queries."""
+    return qs.select_related("municipality", "responsible_partner").prefetch_related("topics")
+
+
+def _filter_or_422(params: CompanyListParams) -> CompanyFilter:
+    company_filter = CompanyFilter.from_params(params.filter_params())
+    if company_filter.errors:
+        items = [
+            error_item({"loc": ("query", name), "msg": message, "type": "invalid_filter"})
+            for name, message in company_filter.errors.items()
+        ]
+        raise ApiError(422, summary(items), errors=items)
+    return company_filter
+
+
+def _topics(keys: Iterable[str] | None) -> list[Topic] | None:
+    """The topics with these keys; an unknown key is a 400 naming it and the known ones."""
+    if keys is None:
+        return None
+    wanted = list(dict.fromkeys(keys))
+    topics = list(Topic.objects.filter(key__in=wanted))
+    unknown = sorted(set(wanted) - {topic.key for topic in topics})
+    if unknown:
+        known = ", ".join(Topic.objects.order_by("key").values_list("key", flat=True))
+        raise ServiceError(
+            f"Unbekannte Themen: {', '.join(unknown)}. Erlaubt sind: {known}.", field="topics", code="unknown_topic"
+        )
+    return topics
+
+
+def _ensure_editable_after_write(user: User, company: Company) -> None:
+    """A consultant may only create companies in, or move them within, their own agency's area;
+    handing a company to another partner (or outside the region) is the coordination's job.
+    Raised inside the write's transaction, so nothing is stored."""
+    if can_edit_company(user, company):
+        return
+    partner = company.responsible_partner
+    if partner is None:
+        where = "Die Postleitzahl liegt außerhalb der Region; zuständig ist die Netzwerkkoordination."
+    else:
+        where = f"Für die Postleitzahl {company.postcode} ist {partner.name} zuständig."
+    raise ApiError(403, f"{where} Bitte wenden Sie sich an die Netzwerkkoordination.", field="postcode")
+
+
+def _reload(company_id: int) -> Company:
+    """The company as the API shows it (relations and topics loaded)."""
+    return _with_relations(Company.objects.filter(pk=company_id)).get()
+
+
+# --- endpoints --------------------------------------------------------------------------------
+
+
+@router.get("", response={200: CompanyPage, **READ_ERRORS}, summary="List companies")
+def list_companies(request: HttpRequest, params: Query[CompanyListParams]) -> dict[str, object]:
+    """The companies you may read, with the backoffice list's filters; `page_size` at most 200."""
+    company_filter = _filter_or_422(params)
+    qs = company_filter.apply(companies_for_staff(api_user(request)))
+    offset = (params.page - 1) * params.page_size
+    return {
+        "count": qs.count(),
+        "page": params.page,
+        "page_size": params.page_size,
+        "results": list(_with_relations(qs)[offset : offset + params.page_size]),
+    }
+
+
+@router.get("/{company_id}", response={200: CompanyOut, **READ_ERRORS}, summary="Get a company")
+def get_company(request: HttpRequest, company_id: int) -> Company:
+    """404 both for an unknown id and for a company you may not see."""
+    company_for_staff(api_user(request), company_id)
+    return _reload(company_id)
+
+
+@router.post("", response={201: CompanyOut, **WRITE_ERRORS}, summary="Create a company")
+def create_company(request: HttpRequest, payload: CompanyCreate) -> tuple[int, Company]:
+    """Coordinators and consultants; the responsible partner follows from the postcode."""
+    user = api_user(request)
+    if not user.can_edit_crm:
+        raise PermissionDenied(CANNOT_CREATE_MESSAGE)
+    topics = _topics(payload.topics) or []
+    with transaction.atomic():
+        company = company_create(actor=user, data=payload.service_data(), topics=topics, source="api")
+        _ensure_editable_after_write(user, company)
+    return 201, _reload(company.pk)
+
+
+@router.patch("/{company_id}", response={200: CompanyOut, **WRITE_ERRORS}, summary="Change a company")
+def update_company(request: HttpRequest, company_id: int, payload: CompanyUpdate) -> Company:
+    """Only the fields sent change; `topics` replaces the list. 403 for a company you may only read."""
+    user = api_user(request)
+    try:
+        company = company_for_staff_edit(user, company_id)
+    except PermissionDenied:
+        raise PermissionDenied(READ_ONLY_MESSAGE) from None
+    topics = _topics(payload.topics)
+    with transaction.atomic():
+        company = company_update(actor=user, company=company, data=payload.service_data(), topics=topics)
+        _ensure_editable_after_write(user, company)
+    return _reload(company.pk)

@@ -1,0 +1,101 @@
+"""Forms for companies, shared by the backoffice and the company portal. They validate input only;
+saving goes through the services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Company, Contact, Holding, Topic
+
+COMPANY_FORM_FIELDS = [
+    "name", "legal_form", "register_court", "register_number", "street", "postcode", "city", "sector_code",
+    "website", "email", "phone", "description", "is_autonomous", "public_control_25",
+]  # fmt: skip
+
+
+class TopicChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Topic) -> str:
+        return str(obj)
+
+
+class CompanyForm(forms.ModelForm):
+    topics = TopicChoiceField(
+        queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Topics of interest")
+    )
+
+    class Meta:
+        model = Company
+        fields = COMPANY_FORM_FIELDS
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "postcode": _("The postcode of the (main) site decides the municipality and the responsible agency."),
+            "sector_code": _("WZ 2008 / NACE code, e.g. C25.62."),
+            "register_number": _("e.g. HRB 12345"),
+        }
+
+    def clean_register_number(self) -> str:
+        return " ".join((self.cleaned_data.get("register_number") or "").upper().split()).strip()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("register_number") and not data.get("register_court"):
+            self.add_error("register_court", _("Please enter the register court for the register number."))
+        return data
+
+    def service_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k in COMPANY_FORM_FIELDS}
+
+    def validate_unique(self) -> None:
+        # Uniqueness of the register entry is checked by the service (with a clear message).
+        return None
+
+
+class ContactForm(forms.ModelForm):
+    consent_contact = forms.BooleanField(required=False, label=_("Agrees to be contacted"))
+
+    class Meta:
+        model = Contact
+        fields = ["salutation", "first_name", "last_name", "function", "email", "phone", "legal_basis", "purpose"]
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+
+def _money_field(label: Any, required: bool = False) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=required, min_value=Decimal(0), max_value=Decimal("1000000000000"), max_digits=15,
+        decimal_places=2, localize=True,
+    )  # fmt: skip
+
+
+class FiguresForm(forms.Form):
+    year = forms.IntegerField(label=_("Financial year"), min_value=1990)
+    staff_awu = forms.DecimalField(
+        label=_("Staff (annual work units)"), min_value=Decimal(0), max_value=Decimal(1000000), max_digits=9,
+        decimal_places=2, localize=True,
+    )  # fmt: skip
+    turnover = _money_field(_("Annual turnover (EUR)"))
+    balance_sheet_total = _money_field(_("Balance sheet total (EUR)"))
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if year > timezone.localdate().year + 1:
+            raise forms.ValidationError(_("The financial year lies too far in the future."))
+        return year
+
+
+class HoldingForm(forms.ModelForm):
+    class Meta:
+        model = Holding
+        fields = ["year", "name", "kind", "share_percent", "staff_awu", "turnover", "balance_sheet_total"]
+
+
+class ConsentForm(forms.Form):
+    network_sharing = forms.BooleanField(required=False, label=_("Shared with all partner agencies of the network"))
+    newsletter = forms.BooleanField(required=False, label=_("Newsletter"))
