@@ -64,9 +64,22 @@ def _apply_location(company: Company) -> None:
     company.responsible_partner = municipality.partner if municipality else None
 
 
+DUPLICATE_REGISTER_MESSAGE = "Ein Unternehmen mit diesem Registergericht und dieser Registernummer ist bereits erfasst."
+
+
 def _validate(company: Company) -> None:
+    if company.register_number:
+        clash = Company.objects.filter(
+            is_active=True,
+            register_court__iexact=company.register_court,
+            register_number__iexact=company.register_number,
+        ).exclude(pk=company.pk)
+        if clash.exists():
+            raise ServiceError(DUPLICATE_REGISTER_MESSAGE, field="register_number", code="duplicate_register")
     try:
-        company.full_clean(exclude=["municipality", "responsible_partner", "created_by", "merged_into"])
+        company.full_clean(
+            exclude=["municipality", "responsible_partner", "created_by", "merged_into"], validate_constraints=False
+        )
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise ServiceError(" ".join(messages), field=None if field == "__all__" else field) from exc
@@ -80,7 +93,7 @@ def _save_company(company: Company) -> None:
             company.save()
     except IntegrityError as exc:
         raise ServiceError(
-            "Ein Unternehmen mit diesem Registergericht und dieser Registernummer ist bereits erfasst.",
+            DUPLICATE_REGISTER_MESSAGE,
             field="register_number",
             code="duplicate_register",
         ) from exc

@@ -1,0 +1,134 @@
+"""Every backoffice URL with every kind of user: anonymous, company user, consultant of the owning
+agency, consultant of another agency, read-only staff, network coordinator.
+
+A new backoffice URL fails `test_matrix_covers_every_url` until it is added here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from kgp.backoffice import urls as backoffice_urls
+from kgp.companies.models import CompanyImport, CompanyMembership
+from kgp.testing.factories import ContactFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "company_user", "consultant", "other_consultant", "readonly", "coordinator"]
+LOGIN = "login"
+
+# name: (method, expected status per role in ROLES order). "login" = redirect to the login page.
+# Company-scoped pages of an unshared Dortmund company: 404 for another agency, 403 for read-only edits.
+MATRIX: dict[str, tuple[str, tuple[object, ...]]] = {
+    "home": ("get", (LOGIN, 404, 200, 200, 200, 200)),
+    "company_list": ("get", (LOGIN, 404, 200, 200, 200, 200)),
+    "company_export": ("get", (LOGIN, 404, 200, 200, 200, 200)),
+    "company_create": ("get", (LOGIN, 404, 200, 200, 403, 200)),
+    "company_detail": ("get", (LOGIN, 404, 200, 404, 200, 200)),
+    "company_edit": ("get", (LOGIN, 404, 200, 404, 403, 200)),
+    "note_create": ("post", (LOGIN, 404, 302, 404, 403, 302)),
+    "figures_create": ("post", (LOGIN, 404, 400, 404, 403, 400)),
+    "holding_create": ("post", (LOGIN, 404, 400, 404, 403, 400)),
+    "consent_update": ("post", (LOGIN, 404, 302, 404, 403, 302)),
+    "contact_create": ("get", (LOGIN, 404, 200, 404, 403, 200)),
+    "contact_edit": ("get", (LOGIN, 404, 200, 404, 403, 200)),
+    "contact_delete": ("post", (LOGIN, 404, 302, 404, 403, 302)),
+    "company_merge": ("get", (LOGIN, 404, 200, 404, 403, 200)),
+    "membership_list": ("get", (LOGIN, 404, 200, 200, 403, 200)),
+    "membership_decide": ("post", (LOGIN, 404, 302, 404, 403, 302)),
+    "import_upload": ("get", (LOGIN, 404, 200, 200, 403, 200)),
+    "import_detail": ("get", (LOGIN, 404, 200, 404, 403, 200)),
+    "import_progress": ("get", (LOGIN, 404, 200, 404, 403, 200)),
+}
+
+POST_DATA = {
+    "note_create": {"text": "Telefonat geführt"},
+    "consent_update": {"newsletter": "on"},
+    "membership_decide": {"decision": "approve"},
+}
+
+
+def test_matrix_covers_every_url():
+    names = {p.name for p in backoffice_urls.urlpatterns}
+    assert names == set(MATRIX), f"missing in matrix: {names - set(MATRIX)}; stale: {set(MATRIX) - names}"
+
+
+@pytest.fixture
+def cast(company, company_user, consultant, other_consultant, readonly, coordinator):
+    contact = ContactFactory(company=company)
+    membership = CompanyMembership.objects.create(user=UserFactory(), company=company)
+    upload = CompanyImport.objects.create(
+        created_by=consultant, organisation=consultant.organisation, file_name="x.csv", content=b"Name;PLZ;Ort\n",
+        status=CompanyImport.Status.INVALID, report={"rows": [], "file_errors": ["Leer"]},
+    )  # fmt: skip
+    users = {
+        "anonymous": None,
+        "company_user": company_user,
+        "consultant": consultant,
+        "other_consultant": other_consultant,
+        "readonly": readonly,
+        "coordinator": coordinator,
+    }
+    return users, {"company": company, "contact": contact, "membership": membership, "import": upload}
+
+
+def _kwargs(name: str, objs: dict) -> dict:
+    pattern = next(p for p in backoffice_urls.urlpatterns if p.name == name)
+    params = pattern.pattern.converters.keys()
+    mapping = {
+        "company_id": objs["company"].pk,
+        "contact_id": objs["contact"].pk,
+        "membership_id": objs["membership"].pk,
+        "import_id": objs["import"].pk,
+    }
+    return {k: mapping[k] for k in params}
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_url_by_role(client, cast, name, role_index):
+    users, objs = cast
+    role = ROLES[role_index]
+    method, expected = MATRIX[name]
+    want = expected[role_index]
+    user = users[role]
+    if user is not None:
+        client.force_login(user)
+    url = reverse(f"backoffice:{name}", kwargs=_kwargs(name, objs))
+    if method == "get":
+        response = client.get(url)
+    else:
+        response = client.post(url, POST_DATA.get(name, {}))
+    if want == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+    else:
+        assert response.status_code == want, f"{role} {method.upper()} {url}: {response.status_code}"
+
+
+def test_backoffice_get_only_views_refuse_get_on_post_views(client, cast):
+    users, objs = cast
+    client.force_login(users["consultant"])
+    for name, (method, _) in MATRIX.items():
+        if method == "post":
+            url = reverse(f"backoffice:{name}", kwargs=_kwargs(name, objs))
+            assert client.get(url).status_code == 405, name
+
+
+def test_shared_company_is_readable_but_not_editable_by_other_agency(client, cast):
+    users, objs = cast
+    company = objs["company"]
+    company.network_sharing = True
+    company.save()
+    client.force_login(users["other_consultant"])
+    assert client.get(reverse("backoffice:company_detail", args=[company.pk])).status_code == 200
+    assert client.get(reverse("backoffice:company_edit", args=[company.pk])).status_code == 403
+    assert client.post(reverse("backoffice:note_create", args=[company.pk]), {"text": "x"}).status_code == 403
+
+
+def test_every_backoffice_url_is_under_the_backoffice_prefix():
+    resolver = get_resolver()
+    for p in backoffice_urls.urlpatterns:
+        assert reverse(f"backoffice:{p.name}", kwargs={k: 1 for k in p.pattern.converters}).startswith("/backoffice/")
+    assert resolver is not None
