@@ -41,8 +41,8 @@ bench: install-dev
 	@$(PY) bench/run.py
 
 messages: install
-	cd kgp && ../$(PY) ../manage.py makemessages -l de -l en --ignore "*/tests/*" && ../$(PY) ../manage.py compilemessages
-	$(PY) manage.py makemessages -l de -l en -i "kgp/*" -i ".venv/*" -i "bench/*" -i "scripts/*" && $(PY) manage.py compilemessages -i .venv
+	$(PY) manage.py makemessages -l de -l en --no-obsolete -i ".venv/*" -i "var/*" -i "bench/*" -i "scripts/*" -i "*/tests/*"
+	$(PY) manage.py compilemessages -i .venv
 
 check: install
 	SECRET_KEY=check-only-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH ALLOWED_HOSTS=example.org \

@@ -199,8 +199,10 @@ MFA_TOTP_ISSUER = "Kompetenzregion grüne Produktion"
 # Staff (coordinators, consultants, read-only staff) must set up TOTP before using the backoffice.
 STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", not (DEBUG or TESTING))
 
-EMAIL_BACKEND = env(
-    "EMAIL_BACKEND",
+# Mail leaves the request through the task queue; the worker delivers with EMAIL_DELIVERY_BACKEND.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "kgp.core.mail.TaskEmailBackend")
+EMAIL_DELIVERY_BACKEND = env(
+    "EMAIL_DELIVERY_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

@@ -256,3 +256,12 @@ def test_home_lists_my_companies_and_recent_changes(client, consultant, company)
     response = client.get(reverse("backoffice:home"))
     assert company in response.context["my_companies"]
     assert response.context["recent"]
+
+
+def test_timeline_names_changed_fields_in_words(client, consultant, company):
+    services.company_update(actor=consultant, company=company, data={"phone": "0231 42", "public_control_25": True})
+    client.force_login(consultant)
+    body = client.get(reverse("backoffice:company_detail", args=[company.pk])).content.decode()
+    label = str(Company._meta.get_field("phone").verbose_name)
+    assert f"{label}: – → 0231 42" in body
+    assert "public_control_25" not in body

@@ -1,0 +1,42 @@
+"""An e-mail backend that hands every message to the background worker (django-tasks).
+
+Requests never wait for the mail server, and a failed delivery is retried by running the task again.
+The worker sends with EMAIL_DELIVERY_BACKEND (SMTP in production, the console in development).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
+
+
+def serialise(message: EmailMessage) -> dict[str, Any]:
+    if message.attachments:
+        raise ValueError("Messages with attachments are sent directly, not through the task queue.")
+    return {
+        "subject": str(message.subject),
+        "body": str(message.body),
+        "from_email": message.from_email,
+        "to": list(message.to),
+        "cc": list(message.cc),
+        "bcc": list(message.bcc),
+        "reply_to": list(message.reply_to),
+        "headers": dict(message.extra_headers),
+        "alternatives": [[str(content), mimetype] for content, mimetype in getattr(message, "alternatives", [])],
+    }
+
+
+class TaskEmailBackend(BaseEmailBackend):
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        from .tasks import send_email
+
+        count = 0
+        for message in email_messages:
+            if not message.recipients():
+                continue
+            send_email.enqueue(serialise(message))
+            count += 1
+        return count
