@@ -1,3 +1,41 @@
-from ninja import NinjaAPI
+"""The JSON API, mounted at /api/v1/ (docs at /api/v1/docs, schema at /api/v1/openapi.json)."""
 
-api = NinjaAPI(title="Kompetenzregion grüne Produktion API", version="1", urls_namespace="api")
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Swagger
+from ninja.renderers import JSONRenderer
+
+from .companies import router as companies_router
+from .errors import install_error_handlers
+
+# < > & never appear literally in a response: harmless even if a client sniffs the body as HTML.
+_HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+class HtmlSafeJSONRenderer(JSONRenderer):
+    """JSON in which <, > and & are written as \\u escapes (same data once parsed)."""
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> str:
+        # Outside of strings JSON never contains these characters, so replacing them is safe.
+        return json.dumps(data, cls=self.encoder_class, **self.json_dumps_params).translate(_HTML_SAFE)
+
+
+api = NinjaAPI(
+    title="Kompetenzregion grüne Produktion API",
+    version="1",
+    description=(
+        "Firmendaten der Kompetenzregion für die Mitarbeitenden der Partner. "
+        "Anmeldung mit einem persönlichen API-Token: `Authorization: Bearer <token>` "
+        "(erzeugt mit `manage.py api_token create EMAIL`)."
+    ),
+    urls_namespace="api",
+    renderer=HtmlSafeJSONRenderer(),
+    # Swagger UI from ninja's own static files; no call to the public validator service.
+    docs=Swagger(settings={"validatorUrl": None}),
+)
+install_error_handlers(api, body_params=("payload",))
+api.add_router("/companies", companies_router)

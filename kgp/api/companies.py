@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from kgp.accounts.models import User
-from kgp.companies.access import can_edit_company, companies_for_staff, company_for_staff, company_for_staff_edit
+from kgp.companies.access import companies_for_staff, company_for_staff, company_for_staff_edit, placement_error
 from kgp.companies.filters import CompanyFilter
 from kgp.companies.models import Company, Topic
 from kgp.companies.services import company_create, company_update
@@ -24,10 +24,11 @@ from .schemas import CompanyCreate, CompanyListParams, CompanyOut, CompanyPage, 
 
 router = Router(auth=StaffTokenAuth(), tags=["companies"])
 
-READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS = {400: ErrorOut, **READ_ERRORS}
+# Documented error answers (all with the ErrorOut shape).
+COMMON_ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
+ONE_COMPANY_ERRORS = {404: ErrorOut, **COMMON_ERRORS}
 
-READ_ONLY_MESSAGE = "Sie dürfen dieses Unternehmen nur lesen; ändern kann es die zuständige Wirtschaftsförderung."
+READ_ONLY_MESSAGE = "Sie dürfen dieses Unternehmen nur lesen, nicht ändern."
 CANNOT_CREATE_MESSAGE = "Mit Ihrer Rolle können Sie keine Unternehmen anlegen."
 
 
@@ -66,28 +67,16 @@ def _topics(keys: Iterable[str] | None) -> list[Topic] | None:
 
 
 def _ensure_editable_after_write(user: User, company: Company) -> None:
-    """A consultant may only create companies in, or move them within, their own agency's area;
-    handing a company to another partner (or outside the region) is the coordination's job.
-    Raised inside the write's transaction, so nothing is stored."""
-    if can_edit_company(user, company):
-        return
-    partner = company.responsible_partner
-    if partner is None:
-        where = "Die Postleitzahl liegt außerhalb der Region; zuständig ist die Netzwerkkoordination."
-    else:
-        where = f"Für die Postleitzahl {company.postcode} ist {partner.name} zuständig."
-    raise ApiError(403, f"{where} Bitte wenden Sie sich an die Netzwerkkoordination.", field="postcode")
-
-
-def _reload(company_id: int) -> Company:
-    """The company as the API shows it (relations and topics loaded)."""
-    return _with_relations(Company.objects.filter(pk=company_id)).get()
+    """Raised inside the write's transaction (see access.placement_error), so nothing is stored."""
+    message = placement_error(user, company)
+    if message:
+        raise ApiError(403, message, field="postcode")
 
 
 # --- endpoints --------------------------------------------------------------------------------
 
 
-@router.get("", response={200: CompanyPage, **READ_ERRORS}, summary="List companies")
+@router.get("", response={200: CompanyPage, **COMMON_ERRORS}, summary="List companies")
 def list_companies(request: HttpRequest, params: Query[CompanyListParams]) -> dict[str, object]:
     """The companies you may read, with the backoffice list's filters; `page_size` at most 200."""
     company_filter = _filter_or_422(params)
@@ -101,15 +90,14 @@ def list_companies(request: HttpRequest, params: Query[CompanyListParams]) -> di
     }
 
 
-@router.get("/{company_id}", response={200: CompanyOut, **READ_ERRORS}, summary="Get a company")
+@router.get("/{company_id}", response={200: CompanyOut, **ONE_COMPANY_ERRORS}, summary="Get a company")
 def get_company(request: HttpRequest, company_id: int) -> Company:
     """404 both for an unknown id and for a company you may not see."""
-    company_for_staff(api_user(request), company_id)
-    return _reload(company_id)
+    return company_for_staff(api_user(request), company_id)
 
 
-@router.post("", response={201: CompanyOut, **WRITE_ERRORS}, summary="Create a company")
-def create_company(request: HttpRequest, payload: CompanyCreate) -> tuple[int, Company]:
+@router.post("", response={201: CompanyOut, 400: ErrorOut, **COMMON_ERRORS}, summary="Create a company")
+def create_company(request: HttpRequest, payload: CompanyCreate) -> Status[Company]:
     """Coordinators and consultants; the responsible partner follows from the postcode."""
     user = api_user(request)
     if not user.can_edit_crm:
@@ -118,10 +106,10 @@ def create_company(request: HttpRequest, payload: CompanyCreate) -> tuple[int, C
     with transaction.atomic():
         company = company_create(actor=user, data=payload.service_data(), topics=topics, source="api")
         _ensure_editable_after_write(user, company)
-    return 201, _reload(company.pk)
+    return Status(201, company)
 
 
-@router.patch("/{company_id}", response={200: CompanyOut, **WRITE_ERRORS}, summary="Change a company")
+@router.patch("/{company_id}", response={200: CompanyOut, 400: ErrorOut, **ONE_COMPANY_ERRORS}, summary="Change a company")
 def update_company(request: HttpRequest, company_id: int, payload: CompanyUpdate) -> Company:
     """Only the fields sent change; `topics` replaces the list. 403 for a company you may only read."""
     user = api_user(request)
@@ -133,4 +121,4 @@ def update_company(request: HttpRequest, company_id: int, payload: CompanyUpdate
     with transaction.atomic():
         company = company_update(actor=user, company=company, data=payload.service_data(), topics=topics)
         _ensure_editable_after_write(user, company)
-    return _reload(company.pk)
+    return company

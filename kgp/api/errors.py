@@ -21,6 +21,7 @@ FORBIDDEN_MESSAGE = "Dafür fehlt Ihnen die Berechtigung."
 NOT_FOUND_MESSAGE = "Nicht gefunden."
 INVALID_INPUT_MESSAGE = "Die Eingabe ist ungültig"
 MALFORMED_BODY_MESSAGE = "Der Request-Body ist kein gültiges JSON."
+MISSING_BODY_MESSAGE = "Der Request-Body fehlt; erwartet wird ein JSON-Objekt."
 
 # German texts for the pydantic errors a client can run into; anything else keeps pydantic's text.
 _MESSAGES: dict[str, str] = {
@@ -61,6 +62,8 @@ def error_item(error: dict[str, Any], *, skip: tuple[str, ...] = ()) -> dict[str
     location = loc[0] if loc else None
     parts = [part for part in loc[1:] if part not in skip]
     template = _MESSAGES.get(error.get("type", ""))
+    if location == "body" and not parts and error.get("type") == "missing":
+        template = MISSING_BODY_MESSAGE
     try:
         message = template.format(**error.get("ctx", {})) if template else str(error.get("msg", ""))
     except (KeyError, IndexError):

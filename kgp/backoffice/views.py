@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -117,6 +117,13 @@ def company_detail(request: HttpRequest, company_id: int) -> HttpResponse:
     )
 
 
+def _check_placement(user: User, company: Company) -> None:
+    """Consultants keep companies in their own area (see access.placement_error); rolls back otherwise."""
+    message = access.placement_error(user, company)
+    if message:
+        raise ServiceError(message, field="postcode", code="not_responsible")
+
+
 def _service_error(form, exc: ServiceError) -> None:  # type: ignore[no-untyped-def]
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
@@ -150,18 +157,16 @@ def company_create(request: HttpRequest) -> HttpResponse:
                 status=200 if not same_register else 400,
             )
         try:
-            company = services.company_create(actor=user, data=data, topics=form.cleaned_data.get("topics") or [])
+            with transaction.atomic():
+                company = services.company_create(actor=user, data=data, topics=form.cleaned_data.get("topics") or [])
+                _check_placement(user, company)
         except ServiceError as exc:
             _service_error(form, exc)
         else:
             if company.responsible_partner is None:
                 messages.warning(request, _("The postcode lies outside the region: the network coordination is responsible."))
-            elif not user.is_coordinator and company.responsible_partner_id != user.organisation_id:
-                messages.info(request, _("The company belongs to %(partner)s, which is now responsible for it.") % {"partner": company.responsible_partner})
             messages.success(request, _("Company created."))
-            if access.companies_for_staff(user).filter(pk=company.pk).exists():
-                return redirect("backoffice:company_detail", company_id=company.pk)
-            return redirect("backoffice:company_list")
+            return redirect("backoffice:company_detail", company_id=company.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "backoffice/company_form.html", {"form": form, "duplicates": duplicates}, status=status)
 
@@ -173,16 +178,16 @@ def company_edit(request: HttpRequest, company_id: int) -> HttpResponse:
     form = CompanyForm(request.POST or None, instance=company, initial={"topics": company.topics.all()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.company_update(
-                actor=user, company=Company.objects.get(pk=company.pk), data=form.service_data(), topics=form.cleaned_data.get("topics") or []
-            )
+            with transaction.atomic():
+                updated = services.company_update(
+                    actor=user, company=company, data=form.service_data(), topics=form.cleaned_data.get("topics") or []
+                )
+                _check_placement(user, updated)
         except ServiceError as exc:
             _service_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
-            if access.companies_for_staff(user).filter(pk=company.pk).exists():
-                return redirect("backoffice:company_detail", company_id=company.pk)
-            return redirect("backoffice:company_list")
+            return redirect("backoffice:company_detail", company_id=company.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "backoffice/company_form.html", {"form": form, "company": company}, status=status)
 

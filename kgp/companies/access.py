@@ -85,3 +85,20 @@ def memberships_for_staff(user: User) -> QuerySet[CompanyMembership]:
     if user.role == Role.COORDINATOR:
         return qs
     return qs.filter(company__responsible_partner_id=user.organisation_id)
+
+
+def placement_error(user: User, company: Company) -> str | None:
+    """Why the staff member may not put the company where it now is, or None.
+
+    A consultant creates and keeps companies within their own agency's area; handing a company
+    to another partner (or outside the region) is the network coordination's job. Callers check
+    this inside the write's transaction and roll back when a message comes back.
+    """
+    if can_edit_company(user, company):
+        return None
+    partner = company.responsible_partner
+    if partner is None:
+        where = "Die Postleitzahl liegt außerhalb der Region; zuständig ist die Netzwerkkoordination."
+    else:
+        where = f"Für die Postleitzahl {company.postcode} ist {partner.name} zuständig."
+    return f"{where} Bitte wenden Sie sich an die Netzwerkkoordination."

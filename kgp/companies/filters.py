@@ -56,7 +56,28 @@ class CompanyFilter:
         if len(f.sector) > 10:
             f.errors["sector"] = "Der WZ-Code ist zu lang."
             f.sector = ""
+        f._check_keys()
         return f
+
+    def _check_keys(self) -> None:
+        """Unknown municipality, partner or topic keys are an error, not a silently empty list."""
+        from kgp.organisations.models import Municipality, Organisation
+
+        from .models import Topic
+
+        checks = (
+            ("municipality", Municipality, "Unbekannte Gemeinde"),
+            ("partner", Organisation, "Unbekannte Wirtschaftsförderung"),
+            ("topic", Topic, "Unbekanntes Thema"),
+        )
+        for name, model, label in checks:
+            value = getattr(self, name)
+            if not value or (name == "partner" and value == "none"):
+                continue
+            if not model.objects.filter(key=value).exists():
+                known = ", ".join(model.objects.order_by("key").values_list("key", flat=True))
+                self.errors[name] = f"{label}: {value[:40]}. Erlaubt sind: {known}."
+                setattr(self, name, "")
 
     def is_active(self) -> bool:
         return any((self.q, self.municipality, self.partner, self.sector, self.size_class, self.topic))

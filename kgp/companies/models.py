@@ -48,14 +48,14 @@ class Topic(models.Model):
 
 
 WZ_CODE_VALIDATOR = RegexValidator(
-    r"^[A-U](\d{2}(\.\d{1,2}(\.\d)?)?)?$",
+    r"^[A-U]([0-9]{2}(\.[0-9]{1,2}(\.[0-9])?)?)?$",
     _("Enter a WZ 2008 / NACE code such as C25.62 or C28 (section letter, then division, group, class)."),
 )
 REGISTER_NUMBER_VALIDATOR = RegexValidator(
-    r"^(HRA|HRB|GnR|PR|VR|GsR)\s?\d{1,6}(\s?[A-Z]{1,2})?$",
+    r"^(HRA|HRB|GnR|PR|VR|GsR) ?[0-9]{1,6}( ?[A-Z]{1,2})?$",
     _("Enter a register number such as HRB 12345 (HRA, HRB, GnR, PR, VR or GsR, then the number)."),
 )
-POSTCODE_VALIDATOR = RegexValidator(r"^\d{5}$", _("A German postcode has exactly five digits."))
+POSTCODE_VALIDATOR = RegexValidator(r"^[0-9]{5}$", _("A German postcode has exactly five digits."))
 
 
 class Company(models.Model):

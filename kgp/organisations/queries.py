@@ -6,7 +6,7 @@ import re
 
 from .models import Municipality, Organisation, PostcodeRange
 
-POSTCODE_RE = re.compile(r"^\d{5}$")
+POSTCODE_RE = re.compile(r"^[0-9]{5}$")
 
 
 def is_valid_postcode(postcode: str) -> bool:

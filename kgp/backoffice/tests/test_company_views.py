@@ -265,3 +265,36 @@ def test_timeline_names_changed_fields_in_words(client, consultant, company):
     label = str(Company._meta.get_field("phone").verbose_name)
     assert f"{label}: – → 0231 42" in body
     assert "public_control_25" not in body
+
+
+@pytest.mark.parametrize(("postcode", "city", "needle"), [("59174", "Kamen", "Kreis Unna"), ("10115", "Berlin", "außerhalb der Region")])
+def test_consultant_cannot_create_a_company_for_another_partner(client, consultant, postcode, city, needle):
+    client.force_login(consultant)
+    response = client.post(reverse("backoffice:company_create"), {"name": "Fremd GmbH", "postcode": postcode, "city": city})
+    assert response.status_code == 400
+    assert needle in str(response.context["form"].errors["postcode"])
+    assert not Company.objects.exists()
+    assert not AuditLogEntry.objects.exists()
+
+
+def test_consultant_cannot_move_a_company_to_another_partner_but_coordinator_can(client, consultant, coordinator, company):
+    client.force_login(consultant)
+    data = {"name": company.name, "postcode": "44787", "city": "Bochum", "is_autonomous": "on"}
+    assert client.post(reverse("backoffice:company_edit", args=[company.pk]), data).status_code == 400
+    company.refresh_from_db()
+    assert company.responsible_partner.key == "dortmund"
+    client.force_login(coordinator)
+    assert client.post(reverse("backoffice:company_edit", args=[company.pk]), data).status_code == 302
+    company.refresh_from_db()
+    assert company.responsible_partner.key == "bochum"
+
+
+def test_unknown_filter_keys_are_reported(client, consultant):
+    CompanyFactory(name="Sichtbar GmbH")
+    client.force_login(consultant)
+    response = client.get(LIST, {"partner": "bochun", "municipality": "atlantis", "topic": "nope"})
+    texts = " ".join(str(m) for m in response.context["messages"])
+    assert "Unbekannte Wirtschaftsförderung: bochun" in texts
+    assert "Unbekannte Gemeinde: atlantis" in texts
+    assert "Unbekanntes Thema: nope" in texts
+    assert _names(response) == ["Sichtbar GmbH"]  # the bad filters are dropped, not applied
