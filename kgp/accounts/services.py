@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from kgp.core.audit import log_action
+
 from .models import ApiToken, User
 
 
@@ -12,7 +14,8 @@ from .models import ApiToken, User
 def api_token_create(*, user: User, name: str = "") -> str:
     """Create a token for the user and return the raw token (shown once, never stored)."""
     raw, token_hash = ApiToken.generate()
-    ApiToken.objects.create(user=user, name=name[:100], token_hash=token_hash)
+    token = ApiToken.objects.create(user=user, name=name[:100], token_hash=token_hash)
+    log_action(actor=user, action="create", obj=token, changes={"name": [None, token.name]})
     return raw
 
 
@@ -35,4 +38,7 @@ def api_token_authenticate(raw: str) -> User | None:
 
 @transaction.atomic
 def api_token_revoke_all(*, user: User) -> int:
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    tokens = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        log_action(actor=user, action="delete", obj=token)
+    return ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=timezone.now())

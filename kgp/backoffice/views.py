@@ -269,7 +269,7 @@ def consent_update(request: HttpRequest, company_id: int) -> HttpResponse:
     for kind in (Consent.Kind.NETWORK_SHARING, Consent.Kind.NEWSLETTER):
         wanted = bool(form.cleaned_data.get(kind))
         if wanted != getattr(company, kind):
-            services.consent_record(actor=user, company=company, kind=kind, granted=wanted, source="backoffice")
+            services.consent_record(actor=user, company=company, kind=kind, granted=wanted, source="backoffice", language="de")
     messages.success(request, _("Consents saved."))
     if access.companies_for_staff(user).filter(pk=company.pk).exists():
         return redirect("backoffice:company_detail", company_id=company.pk)

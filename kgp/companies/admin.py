@@ -8,8 +8,21 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ["key", "name_de", "name_en"]
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """CRM data changes only through the services (audit log, postcode mapping): the admin only shows it."""
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(ReadOnlyAdmin):
     list_display = ["name", "city", "responsible_partner", "size_class", "is_active"]
     search_fields = ["name", "register_number"]
     list_select_related = ["responsible_partner"]
@@ -18,6 +31,6 @@ class CompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(ReadOnlyAdmin):
     list_display = ["last_name", "first_name", "company"]
     raw_id_fields = ["company"]

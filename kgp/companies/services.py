@@ -105,6 +105,8 @@ def company_create(
 ) -> Company:
     company = Company(**{k: _clean_text(v) for k, v in data.items() if k in COMPANY_FIELDS})
     company.created_by = actor if actor and actor.pk else None
+    if company.public_control_25:
+        company.size_class, company.size_class_provisional = SizeClass.LARGE, False
     _apply_location(company)
     _validate(company)
     _save_company(company)
@@ -311,7 +313,7 @@ def consent_record(
         contact=contact,
         kind=kind,
         granted=granted,
-        text=consent_text(kind, language),
+        text=consent_text(kind, language or "de"),
         text_version=CONSENT_VERSION,
         recorded_by=actor if actor and actor.pk else None,
         source=source,

@@ -66,20 +66,25 @@ def aggregate(own: Figures, holdings: Iterable[HoldingFigures] = ()) -> Figures:
 
 
 def classify(figures: Figures, *, public_control_25: bool = False) -> Classification:
-    """The smallest class whose staff ceiling and one of the two financial ceilings are met."""
+    """The smallest class whose staff ceiling and one of the two financial ceilings are met.
+
+    The class is provisional when a missing financial figure could have made it smaller: with no
+    financial figures at all (staff alone decides), or when the one known figure misses a ceiling
+    that the unknown one might have met.
+    """
     if public_control_25:
         return Classification("large", False)
-    known = [v for v in (figures.turnover, figures.balance_sheet_total) if v is not None]
-    provisional = not known
+    turnover, balance = figures.turnover, figures.balance_sheet_total
+    provisional = False
     for name, staff_max, turnover_max, balance_max in CEILINGS:
         if figures.staff_awu >= staff_max:
             continue
-        if provisional:
+        if turnover is None and balance is None:
             return Classification(name, True)
-        if (figures.turnover is not None and figures.turnover <= turnover_max) or (
-            figures.balance_sheet_total is not None and figures.balance_sheet_total <= balance_max
-        ):
-            return Classification(name, False)
+        if (turnover is not None and turnover <= turnover_max) or (balance is not None and balance <= balance_max):
+            return Classification(name, provisional)
+        if turnover is None or balance is None:
+            provisional = True  # the missing figure might meet this class's ceiling
     return Classification("large", provisional)
 
 

@@ -1,7 +1,8 @@
 """An e-mail backend that hands every message to the background worker (django-tasks).
 
-Requests never wait for the mail server, and a failed delivery is retried by running the task again.
-The worker sends with EMAIL_DELIVERY_BACKEND (SMTP in production, the console in development).
+Requests never wait for the mail server. The worker sends with EMAIL_DELIVERY_BACKEND (SMTP in
+production, the console in development); a failed delivery is kept as a failed task result in the
+database (django-tasks does not retry by itself). Messages with attachments are refused here.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 
 def serialise(message: EmailMessage) -> dict[str, Any]:
     if message.attachments:
-        raise ValueError("Messages with attachments are sent directly, not through the task queue.")
+        raise ValueError("Messages with attachments cannot be sent through the task queue.")
     return {
         "subject": str(message.subject),
         "body": str(message.body),

@@ -90,3 +90,32 @@ def test_check_deploy_passes_with_a_production_environment():
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_admin_login_goes_through_allauth(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_crm_data_is_read_only_in_the_admin(client, company):
+    admin_user = User.objects.create_superuser(email="root@example.org", password="x")
+    client.force_login(admin_user)
+    assert client.get(f"/admin/companies/company/{company.pk}/change/").status_code == 200
+    assert client.post(f"/admin/companies/company/{company.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get("/admin/companies/company/add/").status_code == 403
+
+
+def test_superuser_address_is_verified():
+    user = User.objects.create_superuser(email="op@example.org", password="x")
+    assert user.emailaddress_set.get().verified
+
+
+def test_api_tokens_are_audited(consultant):
+    from kgp.accounts.services import api_token_create, api_token_revoke_all
+    from kgp.core.models import AuditLogEntry
+
+    api_token_create(user=consultant, name="Skript")
+    assert api_token_revoke_all(user=consultant) == 1
+    actions = list(AuditLogEntry.objects.filter(object_type="accounts.apitoken").values_list("action", flat=True))
+    assert sorted(actions) == ["create", "delete"]

@@ -68,13 +68,13 @@ def test_boundaries(staff, turnover, balance, expected):
 
 def test_one_financial_figure_is_enough_and_not_provisional():
     assert sme.classify(Figures(D(5), None, D(1) * M)) == Classification("micro", False)
-    assert sme.classify(Figures(D(5), D(30) * M, None)) == Classification("medium", False)
+    assert sme.classify(Figures(D(5), D(30) * M, None)) == Classification("medium", True)  # balance might be small
 
 
 def test_provisional_by_staff_alone_when_financials_unknown():
     assert sme.classify(Figures(D(9))) == Classification("micro", True)
     assert sme.classify(Figures(D(120))) == Classification("medium", True)
-    assert sme.classify(Figures(D(300))) == Classification("large", True)
+    assert sme.classify(Figures(D(300))) == Classification("large", False)  # staff alone rule out every SME class
 
 
 def test_public_control_is_never_sme():
@@ -137,3 +137,12 @@ def test_class_meets_its_ceilings(s, t, b):
     if result.size_class != "large":
         sm, tm, bm = ceilings[result.size_class]
         assert s < sm and (t <= tm or b <= bm)
+
+
+def test_one_known_figure_over_the_ceiling_is_provisional():
+    # 100 staff, turnover 60 m, balance sheet unknown: medium if the balance sheet were ≤ 43 m.
+    assert sme.classify(Figures(D(100), D(60) * M, None)) == Classification("large", True)
+    # Turnover 5 m misses the micro ceiling, but meets the small one: small, yet could be micro.
+    assert sme.classify(Figures(D(5), D(5) * M, None)) == Classification("small", True)
+    # The known figure meets the smallest ceiling the staff allow: final.
+    assert sme.classify(Figures(D(5), None, D(1) * M)) == Classification("micro", False)
