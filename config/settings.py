@@ -143,8 +143,17 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 CACHE_URL = env("CACHE_URL")
 if CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
-else:
+elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # Without Redis, a file cache shared by the web server and the worker on one machine (make run):
+    # import progress and login rate limits work across processes.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        }
+    }
 
 # Background jobs: django-tasks. The database backend needs no extra service; `manage.py db_worker`
 # runs the jobs (make run starts one). TASK_BACKEND=immediate runs them inline (used in tests).
