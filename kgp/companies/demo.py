@@ -18,7 +18,7 @@ from django.db import transaction
 
 from kgp.accounts.models import Role, User
 from kgp.core.text import fold
-from kgp.organisations.models import Municipality, Organisation, PostcodeRange
+from kgp.organisations.models import Organisation, PostcodeRange
 
 from .models import LegalForm
 
@@ -255,10 +255,6 @@ class RegionIndex:
     def municipality_table(self) -> tuple[list[str], list[float]]:
         keys = sorted(self.by_key)
         return weighted_table([(k, MUNICIPALITY_WEIGHTS.get(k, 1.0)) for k in keys])  # type: ignore[return-value]
-
-
-def municipality_keys() -> list[str]:
-    return list(Municipality.objects.order_by("key").values_list("key", flat=True))
 
 
 # --- the demo companies ------------------------------------------------------------------------

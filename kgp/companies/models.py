@@ -130,14 +130,21 @@ class Company(models.Model):
                 violation_error_message=_("A company with this register court and number exists already."),
             ),
         ]
+        # Partial indexes on active companies: the list always filters on is_active, which SQLite
+        # writes as a bare boolean that only a partial index with the same condition matches.
         indexes = [
-            models.Index(fields=["is_active", "responsible_partner", "name"]),
-            models.Index(fields=["is_active", "network_sharing", "name"]),
-            models.Index(fields=["is_active", "name", "id"]),
-            models.Index(fields=["municipality", "name_key"]),
-            models.Index(fields=["size_class"]),
-            models.Index(fields=["sector_code"]),
-            models.Index(fields=["-created_at"]),
+            models.Index(fields=["name", "id"], condition=models.Q(is_active=True), name="company_active_name"),
+            models.Index(
+                fields=["responsible_partner", "name", "id"], condition=models.Q(is_active=True), name="company_active_partner"
+            ),
+            models.Index(
+                fields=["network_sharing", "name", "id"], condition=models.Q(is_active=True), name="company_active_shared"
+            ),
+            models.Index(fields=["-created_at", "-id"], condition=models.Q(is_active=True), name="company_active_created"),
+            models.Index(fields=["city", "name", "id"], condition=models.Q(is_active=True), name="company_active_city"),
+            models.Index(fields=["size_class", "name", "id"], condition=models.Q(is_active=True), name="company_active_size"),
+            models.Index(fields=["municipality", "name_key"], name="company_municipality_namekey"),
+            models.Index(fields=["sector_code"], name="company_sector"),
         ]
 
     def __str__(self) -> str:

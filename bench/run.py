@@ -1,0 +1,411 @@
+"""`make bench`: response times and query counts of the backoffice company list at 100,000 companies.
+
+For SQLite (var/bench.sqlite3) and PostgreSQL (database kgp_bench; skipped with a note when no server
+answers) the script
+
+1. migrates a benchmark database and fills it with `generate_synthetic --companies 100000 --seed 1`
+   (a database that already holds exactly that data is reused; the marker is the summary audit entry
+   that generate_synthetic writes);
+2. creates a consultant of Dortmund and a network coordinator;
+3. requests the company list and a filtered search with django.test.Client (force_login), N times
+   per role after a warm-up, and records median and p95 time and the number of SQL queries;
+4. checks that the number of queries does not depend on the page, the page size or the result size.
+
+Each database runs in its own subprocess with its DATABASE_URL. Results go to bench/results.json;
+see bench/README.md. Options: --only sqlite|postgresql, --n 30, --companies 100000, --regenerate,
+--strict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.json"
+SQLITE_PATH = ROOT / "var" / "bench.sqlite3"
+DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/kgp_bench"
+TARGET_P95_MS = 150.0
+SEED = 1
+WARMUP = 3
+
+LIST_URL = "/backoffice/companies/"
+SCENARIOS = {
+    "list": LIST_URL,
+    "search": LIST_URL + "?q=metall&municipality=dortmund&size_class=small&sort=-created",
+    "search_text_only": LIST_URL + "?q=metall",
+}
+# Only the number of queries is compared here: it must not grow with the page, page size or result size.
+QUERY_COUNT_URLS = {
+    "page_1": LIST_URL + "?page=1",
+    "page_50": LIST_URL + "?page=50",
+    "per_page_25": LIST_URL + "?per_page=25",
+    "per_page_100": LIST_URL + "?per_page=100",
+    "search_page_1": SCENARIOS["search"] + "&page=1",
+    "search_page_5": SCENARIOS["search"] + "&page=5",
+    "no_result": LIST_URL + "?q=zzzqqqxxx",
+}
+
+
+# --- parent: one subprocess per database ------------------------------------------------------
+
+
+def postgres_reachable(url: str) -> tuple[bool, str]:
+    try:
+        import psycopg
+
+        admin = urlparse(url)._replace(path="/postgres").geturl()
+        with psycopg.connect(admin, connect_timeout=3) as conn:
+            conn.execute("SELECT 1")
+        return True, ""
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        text = str(exc).strip()
+        return False, text.splitlines()[0] if text else type(exc).__name__
+
+
+def run_worker(label: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TEST_SQLITE_NAME"}}
+    env.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        # The settings of `make run` (local hosts, no HTTPS redirect, no MFA redirect); the worker
+        # switches DEBUG off in-process before the first request (no query log, no template debug).
+        DEBUG="1",
+        STAFF_MFA_REQUIRED="0",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        TASK_BACKEND="immediate",
+        LOG_LEVEL="WARNING",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "result.json"
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", label, "--out", str(out),
+               "--n", str(args.n), "--companies", str(args.companies)]  # fmt: skip
+        if args.regenerate:
+            cmd.append("--regenerate")
+        print(f"\n=== {label}", flush=True)
+        code = subprocess.call(cmd, env=env, cwd=ROOT)
+        if code != 0 or not out.exists():
+            return {"error": f"benchmark worker failed with exit code {code}"}
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+def summary_lines(label: str, result: dict[str, Any]) -> list[str]:
+    if "skipped" in result or "error" in result:
+        return [f"{label}: {result.get('skipped') or result.get('error')}"]
+    gen = result["generate_synthetic"]
+    how = "reused database" if gen["reused"] else "generated now"
+    lines = [
+        f"{label} ({result['database_version']}, views: {result['views']}): "
+        f"generate_synthetic {result['data']['companies']} companies {gen['seconds']:.1f} s ({how})"
+    ]
+    for name, s in result["scenarios"].items():
+        lines.append(
+            f"  {name:32} median {s['median_ms']:7.1f} ms  p95 {s['p95_ms']:7.1f} ms  "
+            f"{s['queries']:3} queries  {s['result'].upper()}"
+        )
+    counts = result["query_counts"]
+    lines.append(
+        "  queries by page/page size/result size: "
+        + ", ".join(f"{k} {v['queries']}" for k, v in counts["urls"].items())
+        + f" -> {'constant' if counts['constant'] else 'NOT constant: ' + str(counts['checks'])}"
+    )
+    return lines
+
+
+def main_parent(args: argparse.Namespace) -> int:
+    import django
+
+    targets = {"sqlite": f"sqlite:///{SQLITE_PATH}", "postgresql": os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG_URL)}
+    results: dict[str, Any] = {
+        "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "platform": platform.platform(terse=True),
+            "python": platform.python_version(),
+            "django": django.get_version(),
+            "load_average_before": [round(v, 2) for v in os.getloadavg()] if hasattr(os, "getloadavg") else None,
+        },
+        "settings": {"requests_per_scenario": args.n, "warmup_requests": WARMUP, "companies": args.companies, "seed": SEED},
+        "targets": {"p95_ms": TARGET_P95_MS},
+    }
+    for label, url in targets.items():
+        if args.only and args.only != label:
+            results[label] = {"skipped": "not selected (--only)"}
+            continue
+        if label == "postgresql":
+            ok, why = postgres_reachable(url)
+            if not ok:
+                results[label] = {"skipped": f"PostgreSQL not reachable ({why}); set BENCH_DATABASE_URL"}
+                print(f"\n=== postgresql skipped: {why}")
+                continue
+        results[label] = run_worker(label, url, args)
+    results["generated_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    if hasattr(os, "getloadavg"):  # other work on the machine makes the timings noisy
+        results["machine"]["load_average_after"] = [round(v, 2) for v in os.getloadavg()]
+    tmp = RESULTS.with_name(RESULTS.name + ".tmp")
+    tmp.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, RESULTS)
+    print("\n=== Summary (target: p95 <= %.0f ms)" % TARGET_P95_MS)
+    for label in targets:
+        for line in summary_lines(label, results[label]):
+            print(line)
+    print(f"Written to {RESULTS.relative_to(ROOT)}")
+    # Errors, responses other than 200 and query counts that grow are failures; a missed timing
+    # target only with --strict (wall-clock times on a shared machine are noisy).
+    failed = []
+    for label in targets:
+        result = results[label]
+        if "error" in result:
+            failed.append(label)
+        elif "scenarios" in result:
+            statuses_ok = all(s["status"] == [200] for s in result["scenarios"].values())
+            timing_ok = all(s["result"] == "pass" for s in result["scenarios"].values())
+            if not statuses_ok or not result["query_counts"]["constant"] or (args.strict and not timing_ok):
+                failed.append(label)
+    return 1 if failed else 0
+
+
+# --- worker: one database ---------------------------------------------------------------------
+
+
+def recreate_database(url: str) -> None:
+    """An empty database: the SQLite file removed, the PostgreSQL database dropped and created."""
+    parsed = urlparse(url)
+    if parsed.scheme.startswith("sqlite"):
+        path = Path(parsed.path)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = parsed.path.lstrip("/")
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        force = sql.SQL(" WITH (FORCE)") if conn.info.server_version >= 130000 else sql.SQL("")
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)) + force)
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def ensure_database(url: str) -> None:
+    parsed = urlparse(url)
+    if parsed.scheme.startswith("sqlite"):
+        Path(parsed.path).parent.mkdir(parents=True, exist_ok=True)
+        return
+    import psycopg
+
+    name = parsed.path.lstrip("/")
+    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            recreate_database(url)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
+
+
+def main_worker(args: argparse.Namespace) -> int:
+    import warnings
+
+    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: collectstatic not run
+    url = os.environ["DATABASE_URL"]
+    ensure_database(url)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.DEBUG = False  # before the first query and template: production-like timings
+
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    def migrate() -> None:
+        call_command("migrate", verbosity=0, interactive=False)
+
+    migrate()
+    reused, seconds = synthetic_marker(args.companies)
+    if args.regenerate or not reused:
+        connections.close_all()
+        recreate_database(url)
+        migrate()
+        print(f"Generating {args.companies} synthetic companies (seed {SEED}) ...", flush=True)
+        started = time.perf_counter()
+        call_command("generate_synthetic", companies=args.companies, seed=SEED, contacts_per_company=1)
+        seconds = time.perf_counter() - started
+        reused = False
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+    else:
+        print(f"Reusing the database with {args.companies} synthetic companies (seed {SEED}).", flush=True)
+
+    result = measure(args.n)
+    result["generate_synthetic"] = {"seconds": round(seconds, 1), "reused": reused}
+    result["database_version"] = database_version()
+    Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+def synthetic_marker(companies: int) -> tuple[bool, float]:
+    """Whether the database holds exactly the synthetic data asked for, and how long it took then."""
+    from kgp.companies.management.commands.generate_synthetic import GENERATOR_VERSION, marker_entries
+    from kgp.companies.models import Company
+
+    entries = list(marker_entries())
+    if len(entries) != 1:
+        return False, 0.0
+    changes = entries[0].changes
+    wanted = {"companies": companies, "seed": SEED, "contacts_per_company": 1, "generator_version": GENERATOR_VERSION}
+    if any(changes.get(k) != v for k, v in wanted.items()) or Company.objects.count() != companies:
+        return False, 0.0
+    return True, float(changes.get("seconds", 0.0))
+
+
+def database_version() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            return "PostgreSQL " + cursor.fetchone()[0].split()[0]
+        cursor.execute("SELECT sqlite_version()")
+        return "SQLite " + cursor.fetchone()[0]
+
+
+def bench_users() -> dict[str, Any]:
+    from allauth.account.models import EmailAddress
+
+    from kgp.accounts.models import Role, User
+    from kgp.organisations.models import Organisation
+
+    dortmund = Organisation.objects.get(key="dortmund")
+    users = {}
+    for key, role in (("consultant", Role.CONSULTANT), ("coordinator", Role.COORDINATOR)):
+        user, _ = User.objects.get_or_create(
+            email=f"bench.{key}@example.org",
+            defaults={"role": role, "organisation": dortmund, "first_name": "Bench", "last_name": key.title()},
+        )
+        EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+        users[key] = user
+    return users
+
+
+def measure(n: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from kgp.companies.access import companies_for_staff
+    from kgp.companies.models import Company, Contact
+
+    users = bench_users()
+    result: dict[str, Any] = {
+        "data": {
+            "companies": Company.objects.count(),
+            "contacts": Contact.objects.count(),
+            "visible_to_consultant": companies_for_staff(users["consultant"]).count(),
+        },
+        "scenarios": {},
+    }
+    views = "real"
+    for role, user in users.items():
+        client = Client()
+        client.force_login(user)
+        for name, url in SCENARIOS.items():
+            for _ in range(WARMUP):
+                response = client.get(url)
+            if response.status_code == 200 and response.content.strip() == b"ok":
+                views = "stub"
+            times, cpu_times = [], []
+            statuses = set()
+            for _ in range(n):
+                cpu_started, started = time.process_time(), time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+                cpu_times.append((time.process_time() - cpu_started) * 1000)
+                statuses.add(response.status_code)
+            with CaptureQueriesContext(connection) as ctx:
+                client.get(url)
+            p95 = percentile(times, 95)
+            ok = statuses == {200} and p95 <= TARGET_P95_MS
+            result["scenarios"][f"{role}/{name}"] = {
+                "url": url,
+                "median_ms": round(statistics.median(times), 1),
+                "p95_ms": round(p95, 1),
+                "max_ms": round(max(times), 1),
+                # CPU time of the Python process (with SQLite that includes the database work):
+                # less disturbed by other load on the machine than the wall-clock times.
+                "python_cpu_median_ms": round(statistics.median(cpu_times), 1),
+                "queries": len(ctx.captured_queries),
+                "status": sorted(statuses),
+                "result": "pass" if ok else "fail",
+            }
+            print(f"  {role}/{name}: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, "
+                  f"{len(ctx.captured_queries)} queries", flush=True)  # fmt: skip
+    client = Client()
+    client.force_login(users["consultant"])
+    counts = {}
+    for name, url in QUERY_COUNT_URLS.items():
+        client.get(url)  # warm-up
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        counts[name] = {"url": url, "queries": len(ctx.captured_queries), "status": response.status_code}
+    # The number of queries must not depend on the page, the page size or how much data a role
+    # sees. A filter may add a query of its own (e.g. for the chosen municipality), and an empty
+    # result may need fewer (a prefetch of nothing runs no query), never more.
+    q = {k: v["queries"] for k, v in counts.items()}
+    scenarios = result["scenarios"]
+    checks = {
+        "list_pages_and_page_sizes_equal": len({q["page_1"], q["page_50"], q["per_page_25"], q["per_page_100"]}) == 1,
+        "search_pages_equal": q["search_page_1"] == q["search_page_5"],
+        "roles_equal": all(
+            scenarios[f"consultant/{name}"]["queries"] == scenarios[f"coordinator/{name}"]["queries"]
+            for name in SCENARIOS
+        ),
+        "empty_result_not_more": q["no_result"] <= scenarios["consultant/search_text_only"]["queries"],
+        "all_status_200": all(v["status"] == 200 for v in counts.values()),
+    }
+    result["query_counts"] = {"role": "consultant", "urls": counts, "checks": checks, "constant": all(checks.values())}
+    result["views"] = views
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--n", type=int, default=30, help="timed requests per scenario and role")
+    parser.add_argument("--companies", type=int, default=100_000)
+    parser.add_argument("--regenerate", action="store_true", help="regenerate the data even if it could be reused")
+    parser.add_argument("--strict", action="store_true", help="exit non-zero when a timing target is missed")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return main_worker(args)
+    sys.path.insert(0, str(ROOT))
+    return main_parent(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
