@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from kgp.accounts.models import User
 from kgp.companies import access, services
+from kgp.companies.consents import consent_text
 from kgp.companies.filters import SORTS, CompanyFilter
 from kgp.companies.forms import CompanyForm, ConsentForm, ContactForm, FiguresForm, HoldingForm, NoteForm
 from kgp.companies.models import Company, CompanyMembership, Consent, SizeClass, Topic
@@ -84,7 +85,14 @@ def company_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"page": page, "filter": flt, "query": query.urlencode(), "per_page": per_page, **_filter_context()},
+        {
+            "page": page,
+            "filter": flt,
+            "query": query.urlencode(),
+            "per_page": per_page,
+            "htmx_partial": template == "backoffice/_company_rows.html",
+            **_filter_context(),
+        },
     )
 
 
@@ -113,6 +121,7 @@ def company_detail(request: HttpRequest, company_id: int) -> HttpResponse:
                 initial={"network_sharing": company.network_sharing, "newsletter": company.newsletter}
             ),
             "members": company.memberships.select_related("user"),
+            "consent_texts": {kind: consent_text(kind, "de") for kind in ("network_sharing", "newsletter")},
         },
     )
 

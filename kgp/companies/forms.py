@@ -97,5 +97,19 @@ class HoldingForm(forms.ModelForm):
 
 
 class ConsentForm(forms.Form):
-    network_sharing = forms.BooleanField(required=False, label=_("Shared with all partner agencies of the network"))
-    newsletter = forms.BooleanField(required=False, label=_("Newsletter"))
+    """The company's consents; each checkbox is described by the consent text shown next to it."""
+
+    network_sharing = forms.BooleanField(
+        required=False,
+        label=_("Shared with all partner agencies of the network"),
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "consent-text-network_sharing"}),
+    )
+    newsletter = forms.BooleanField(
+        required=False,
+        label=_("Newsletter"),
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "consent-text-newsletter"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

@@ -259,12 +259,15 @@ def test_home_lists_my_companies_and_recent_changes(client, consultant, company)
 
 
 def test_timeline_names_changed_fields_in_words(client, consultant, company):
-    services.company_update(actor=consultant, company=company, data={"phone": "0231 42", "public_control_25": True})
+    services.company_update(
+        actor=consultant, company=company, data={"phone": "0231 42", "public_control_25": True, "legal_form": "gmbh_co_kg"}
+    )
     client.force_login(consultant)
     body = client.get(reverse("backoffice:company_detail", args=[company.pk])).content.decode()
     label = str(Company._meta.get_field("phone").verbose_name)
     assert f"{label}: – → 0231 42" in body
     assert "public_control_25" not in body
+    assert "GmbH → GmbH &amp; Co. KG" in body  # choices in words, not their keys
 
 
 @pytest.mark.parametrize(("postcode", "city", "needle"), [("59174", "Kamen", "Kreis Unna"), ("10115", "Berlin", "außerhalb der Region")])

@@ -5,42 +5,53 @@ from __future__ import annotations
 from django import template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.utils.translation import gettext as _
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from kgp.core.models import AuditLogEntry
 
 register = template.Library()
 
 EXTRA_LABELS = {
-    "topics": "Topics",
-    "source": "Source",
-    "merged_company": "Merged company",
-    "text_version": "Consent text version",
-    "status": "Status",
+    "topics": _("Topics"),
+    "source": _("Source"),
+    "merged_company": _("Merged company"),
+    "text_version": _("Consent text version"),
+    "status": _("Status"),
+    "network_sharing": _("Shared with the whole network"),
+    "newsletter": _("Newsletter"),
+    "contact": _("Agrees to be contacted"),
 }
 
 
-@register.filter
-def field_label(entry: AuditLogEntry, field: str) -> str:
-    """The verbose name of a changed field of the entry's object type."""
-    if field in EXTRA_LABELS:
-        return _(EXTRA_LABELS[field])
+def _field(entry: AuditLogEntry, name: str) -> models.Field | None:
     try:
-        model = apps.get_model(entry.object_type)
-        return str(model._meta.get_field(field).verbose_name)
+        return apps.get_model(entry.object_type)._meta.get_field(name)  # type: ignore[return-value]
     except (LookupError, ValueError, FieldDoesNotExist):
-        return field
+        return None
 
 
-@register.filter
-def change_value(value: object) -> str:
-    """A changed value in words: yes/no for booleans, a dash for nothing, lists joined."""
+def _value(field: models.Field | None, value: object) -> str:
     if value is True:
-        return _("yes")
+        return str(_("yes"))
     if value is False:
-        return _("no")
+        return str(_("no"))
     if value in (None, ""):
         return "–"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "–"
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
     return str(value)
+
+
+@register.filter
+def changes_in_words(entry: AuditLogEntry) -> list[tuple[str, str, str]]:
+    """The entry's changes as (field label, old value, new value), with choice labels and yes/no."""
+    rows = []
+    for name, change in (entry.changes or {}).items():
+        old, new = change if isinstance(change, list) and len(change) == 2 else (None, change)
+        field = _field(entry, name)
+        label = EXTRA_LABELS.get(name) or (field.verbose_name if field is not None else name)
+        rows.append((str(label), _value(field, old), _value(field, new)))
+    return rows

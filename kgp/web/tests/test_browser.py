@@ -168,6 +168,8 @@ def test_consultant_creates_company_finds_it_and_adds_a_note(page: Page, live_se
     page.locator("#f-q").press("Enter")
     expect(page.locator("#company-results tbody tr")).to_have_count(1)
     expect(page).to_have_url(re.compile(r"[?&]q=Fr%C3%A4serei"))
+    # The live region outside the swapped results announces the new count to screen readers.
+    expect(page.locator("#result-announcer")).to_contain_text("1")
     page.locator("#company-results tbody a", has_text="Grüne Fräserei Körne GmbH").click()
     expect(page).to_have_url(f"{live_server.url}/backoffice/companies/{company.pk}/")
 
@@ -247,7 +249,7 @@ def test_company_user_signs_up_registers_company_and_edits_profile(page: Page, l
     assert consent.source == "portal"
     assert consent.recorded_by == user
     assert consent.text == consent_text("network_sharing", "de")
-    expect(page.locator("#text-network")).to_have_text(consent.text)
+    expect(page.locator("#consent-text-network_sharing")).to_have_text(consent.text)
 
 
 # --- 3. accessibility (axe-core) -------------------------------------------------------------------
