@@ -42,6 +42,8 @@ COMPANY_FIELDS = (
     "name", "legal_form", "register_court", "register_number", "street", "postcode", "city", "sector_code",
     "website", "email", "phone", "description", "is_autonomous", "public_control_25",
 )  # fmt: skip
+# Kept by the services; shown when they change, not when a company is created without figures.
+DERIVED_FIELDS = frozenset({"size_class", "size_class_provisional"})
 CONTACT_FIELDS = ("salutation", "first_name", "last_name", "function", "email", "phone", "legal_basis", "purpose")
 
 # Plausibility limits: anything above is a typing error, not a manufacturing SME of the region.
@@ -117,7 +119,11 @@ def company_create(
         action="create",
         obj=company,
         company=company,
-        changes={k: [None, v] for k, v in snapshot(company, Company.AUDITED_FIELDS).items() if v not in ("", None, False)}
+        changes={
+            k: [None, v]
+            for k, v in snapshot(company, Company.AUDITED_FIELDS).items()
+            if v not in ("", None, False) and k not in DERIVED_FIELDS
+        }
         | ({"topics": [None, sorted(str(t) for t in topics)]} if topics else {})
         | ({"source": [None, source]} if source != "backoffice" else {}),
     )
