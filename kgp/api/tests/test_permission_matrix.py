@@ -1,0 +1,58 @@
+"""Every API operation (from the OpenAPI schema) with every kind of user: anonymous, company user,
+consultant of the owning agency, consultant of another agency, read-only staff, network coordinator.
+
+A new operation fails `test_matrix_covers_every_operation` until it is added here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kgp.accounts.services import api_token_create
+from kgp.api.api import api
+
+from .helpers import ApiClient
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "company_user", "consultant", "other_consultant", "readonly", "coordinator"]
+
+# (method, path template): expected status per role in ROLES order, on an unshared Dortmund company.
+MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
+    ("get", "/api/v1/companies"): (401, 403, 200, 200, 200, 200),
+    ("post", "/api/v1/companies"): (401, 403, 201, 403, 403, 201),
+    ("get", "/api/v1/companies/{company_id}"): (401, 403, 200, 404, 200, 200),
+    ("patch", "/api/v1/companies/{company_id}"): (401, 403, 200, 404, 403, 200),
+}
+BODIES = {
+    "post": {"name": "Matrix Werk GmbH", "postcode": "44139", "city": "Dortmund"},
+    "patch": {"phone": "0231 777"},
+}
+PUBLIC = {("get", "/api/v1/openapi.json"), ("get", "/api/v1/docs")}
+
+
+def _operations() -> set[tuple[str, str]]:
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    return {(method, path.rstrip("/") or path) for path, ops in schema["paths"].items() for method in ops}
+
+
+def test_matrix_covers_every_operation():
+    assert _operations() == set(MATRIX), f"missing: {_operations() - set(MATRIX)}; stale: {set(MATRIX) - _operations()}"
+
+
+@pytest.mark.parametrize("operation", sorted(MATRIX))
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_operation_by_role(request, company, company_user, operation, role_index):
+    role = ROLES[role_index]
+    user = None if role == "anonymous" else request.getfixturevalue(role)
+    client = ApiClient(api_token_create(user=user, name="matrix") if user is not None else None)
+    method, template = operation
+    path = template.replace("{company_id}", str(company.pk))
+    response = getattr(client, method)(path, BODIES.get(method)) if method in BODIES else getattr(client, method)(path)
+    assert response.status_code == MATRIX[operation][role_index], f"{role} {method.upper()} {path}: {response.content[:200]!r}"
+    assert "detail" in response.json() or response.status_code in (200, 201)
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(PUBLIC))
+def test_schema_and_docs_are_public(client, method, path):
+    assert client.get(path).status_code == 200
