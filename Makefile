@@ -41,8 +41,8 @@ bench: install-dev
 	@$(PY) bench/run.py
 
 messages: install
-	$(PY) manage.py makemessages -l de -l en --no-obsolete -i ".venv/*" -i "var/*" -i "bench/*" -i "scripts/*" -i "*/tests/*"
-	$(PY) manage.py compilemessages -i .venv
+	DEBUG=1 $(PY) manage.py makemessages -l de -l en --no-obsolete -i ".venv/*" -i "var/*" -i "bench/*" -i "scripts/*" -i "*/tests/*"
+	DEBUG=1 $(PY) manage.py compilemessages -i .venv
 
 check: install
 	SECRET_KEY=check-only-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH ALLOWED_HOSTS=example.org \
