@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -208,64 +211,76 @@ def _detail_with_error(request: HttpRequest, company: Company, message: str) -> 
     return response
 
 
+def _form_errors_text(form) -> str:  # type: ignore[no-untyped-def]
+    return "; ".join(
+        f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields else " ".join(e) for f, e in form.errors.items()
+    )
+
+
+def _detail_form_post(
+    request: HttpRequest,
+    company_id: int,
+    form_class: type,
+    save: Callable[[User, Company, dict[str, Any]], object],
+    *,
+    done: str,
+    failed: str,
+) -> HttpResponse:
+    """The small forms on the detail page: validate, call the service, back to the detail page."""
+    user = _user(request)
+    company = access.company_for_staff_edit(user, company_id)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _detail_with_error(request, company, f"{failed} {_form_errors_text(form)}")
+    try:
+        save(user, company, form.cleaned_data)
+    except ServiceError as exc:
+        return _detail_with_error(request, company, f"{failed} {exc.message}")
+    messages.success(request, done)
+    return redirect("backoffice:company_detail", company_id=company.pk)
+
+
 @require_POST
 @editor_required
 def note_create(request: HttpRequest, company_id: int) -> HttpResponse:
-    company = access.company_for_staff_edit(_user(request), company_id)
-    form = NoteForm(request.POST)
-    if not form.is_valid():
-        return _detail_with_error(request, company, " ".join(e for errs in form.errors.values() for e in errs))
-    try:
-        services.note_create(actor=_user(request), company=company, text=form.cleaned_data["text"])
-    except ServiceError as exc:
-        return _detail_with_error(request, company, exc.message)
-    messages.success(request, _("Note added."))
-    return redirect("backoffice:company_detail", company_id=company.pk)
+    return _detail_form_post(
+        request,
+        company_id,
+        NoteForm,
+        lambda user, company, data: services.note_create(actor=user, company=company, text=data["text"]),
+        done=_("Note added."),
+        failed=_("The note was not saved."),
+    )
 
 
 @require_POST
 @editor_required
 def figures_create(request: HttpRequest, company_id: int) -> HttpResponse:
-    company = access.company_for_staff_edit(_user(request), company_id)
-    form = FiguresForm(request.POST)
-    if not form.is_valid():
-        errors = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields else " ".join(e) for f, e in form.errors.items())
-        return _detail_with_error(request, company, _("The figures were not saved. %(errors)s") % {"errors": errors})
-    try:
-        services.figures_set(actor=_user(request), company=company, **form.cleaned_data)
-    except ServiceError as exc:
-        return _detail_with_error(request, company, exc.message)
-    messages.success(request, _("Figures saved; the size class was recomputed."))
-    return redirect("backoffice:company_detail", company_id=company.pk)
+    return _detail_form_post(
+        request,
+        company_id,
+        FiguresForm,
+        lambda user, company, data: services.figures_set(actor=user, company=company, **data),
+        done=_("Figures saved; the size class was recomputed."),
+        failed=_("The figures were not saved."),
+    )
 
 
 @require_POST
 @editor_required
 def holding_create(request: HttpRequest, company_id: int) -> HttpResponse:
-    company = access.company_for_staff_edit(_user(request), company_id)
-    form = HoldingForm(request.POST)
-    if not form.is_valid():
-        errors = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields else " ".join(e) for f, e in form.errors.items())
-        return _detail_with_error(request, company, _("The holding was not saved. %(errors)s") % {"errors": errors})
-    data = form.cleaned_data
-    try:
-        services.holding_add(
-            actor=_user(request),
-            company=company,
-            year=data["year"],
-            holding=services.HoldingData(
-                name=data["name"],
-                kind=data["kind"],
-                share_percent=data["share_percent"],
-                staff_awu=data["staff_awu"],
-                turnover=data.get("turnover"),
-                balance_sheet_total=data.get("balance_sheet_total"),
-            ),
-        )
-    except ServiceError as exc:
-        return _detail_with_error(request, company, exc.message)
-    messages.success(request, _("Holding saved; the size class was recomputed."))
-    return redirect("backoffice:company_detail", company_id=company.pk)
+    def save(user: User, company: Company, data: dict[str, Any]) -> object:
+        year = data.pop("year")
+        return services.holding_add(actor=user, company=company, year=year, holding=services.HoldingData(**data))
+
+    return _detail_form_post(
+        request,
+        company_id,
+        HoldingForm,
+        save,
+        done=_("Holding saved; the size class was recomputed."),
+        failed=_("The holding was not saved."),
+    )
 
 
 @require_POST
@@ -280,48 +295,42 @@ def consent_update(request: HttpRequest, company_id: int) -> HttpResponse:
         if wanted != getattr(company, kind):
             services.consent_record(actor=user, company=company, kind=kind, granted=wanted, source="backoffice", language="de")
     messages.success(request, _("Consents saved."))
-    if access.companies_for_staff(user).filter(pk=company.pk).exists():
-        return redirect("backoffice:company_detail", company_id=company.pk)
-    return redirect("backoffice:company_list")
+    return redirect("backoffice:company_detail", company_id=company.pk)
+
+
+def _contact_form(request: HttpRequest, company_id: int, contact_id: int | None = None) -> HttpResponse:
+    user = _user(request)
+    company = access.company_for_staff_edit(user, company_id)
+    contact = get_object_or_404(company.contacts, pk=contact_id) if contact_id is not None else None
+    initial = {"consent_contact": contact.consent_contact} if contact else None
+    form = ContactForm(request.POST or None, instance=contact, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "consent_contact"}
+        consent = form.cleaned_data["consent_contact"]
+        try:
+            if contact is None:
+                services.contact_create(actor=user, company=company, data=data, consent_contact=consent)
+            else:
+                fresh = company.contacts.get(pk=contact.pk)
+                services.contact_update(actor=user, contact=fresh, data=data, consent_contact=consent)
+        except ServiceError as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, _("Contact added.") if contact is None else _("Contact saved."))
+            return redirect("backoffice:company_detail", company_id=company.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "company": company, "contact": contact}
+    return render(request, "backoffice/contact_form.html", context, status=status)
 
 
 @editor_required
 def contact_create(request: HttpRequest, company_id: int) -> HttpResponse:
-    user = _user(request)
-    company = access.company_for_staff_edit(user, company_id)
-    form = ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "consent_contact"}
-        try:
-            services.contact_create(actor=user, company=company, data=data, consent_contact=form.cleaned_data["consent_contact"])
-        except ServiceError as exc:
-            _service_error(form, exc)
-        else:
-            messages.success(request, _("Contact added."))
-            return redirect("backoffice:company_detail", company_id=company.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "backoffice/contact_form.html", {"form": form, "company": company}, status=status)
+    return _contact_form(request, company_id)
 
 
 @editor_required
 def contact_edit(request: HttpRequest, company_id: int, contact_id: int) -> HttpResponse:
-    user = _user(request)
-    company = access.company_for_staff_edit(user, company_id)
-    contact = get_object_or_404(company.contacts, pk=contact_id)
-    form = ContactForm(request.POST or None, instance=contact, initial={"consent_contact": contact.consent_contact})
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "consent_contact"}
-        try:
-            services.contact_update(
-                actor=user, contact=company.contacts.get(pk=contact.pk), data=data, consent_contact=form.cleaned_data["consent_contact"]
-            )
-        except ServiceError as exc:
-            _service_error(form, exc)
-        else:
-            messages.success(request, _("Contact saved."))
-            return redirect("backoffice:company_detail", company_id=company.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "backoffice/contact_form.html", {"form": form, "company": company, "contact": contact}, status=status)
+    return _contact_form(request, company_id, contact_id)
 
 
 @require_POST

@@ -301,3 +301,21 @@ def test_unknown_filter_keys_are_reported(client, consultant):
     assert "Unbekannte Gemeinde: atlantis" in texts
     assert "Unbekanntes Thema: nope" in texts
     assert _names(response) == ["Sichtbar GmbH"]  # the bad filters are dropped, not applied
+
+
+def test_holding_form_adds_a_partner_enterprise_and_recomputes(client, consultant, company):
+    services.figures_set(actor=consultant, company=company, year=2024, staff_awu=D(40), turnover=D(8_000_000))
+    client.force_login(consultant)
+    response = client.post(
+        reverse("backoffice:holding_create", args=[company.pk]),
+        {"year": "2024", "name": "Beteiligung AG", "kind": "partner", "share_percent": "30", "staff_awu": "100", "turnover": "10000000"},
+    )
+    assert response.status_code == 302
+    company.refresh_from_db()
+    assert company.size_class == "medium"
+    response = client.post(
+        reverse("backoffice:holding_create", args=[company.pk]),
+        {"year": "2024", "name": "Zu viel AG", "kind": "partner", "share_percent": "70", "staff_awu": "1"},
+    )
+    assert response.status_code == 400
+    assert company.holdings.count() == 1
