@@ -319,3 +319,14 @@ def test_holding_form_adds_a_partner_enterprise_and_recomputes(client, consultan
     )
     assert response.status_code == 400
     assert company.holdings.count() == 1
+
+
+def test_duplicate_warning_does_not_reveal_companies_of_other_agencies(client, consultant):
+    CompanyFactory(name="Verborgen Werk GmbH", postcode="44787", city="Bochum", register_court="AG Bochum", register_number="HRB 9")
+    client.force_login(consultant)
+    data = {"name": "Neu Werk GmbH", "postcode": "44139", "city": "Dortmund", "register_court": "AG Bochum", "register_number": "HRB 9"}
+    response = client.post(reverse("backoffice:company_create"), data)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Verborgen" not in body and "44787" not in body
+    assert "Bochum Wirtschaftsentwicklung" in body  # who to ask instead
