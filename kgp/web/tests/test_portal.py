@@ -143,3 +143,17 @@ def test_language_switch_to_english(client):
     assert 'lang="en"' in client.get("/").content.decode()
     client.post(reverse("set_language"), {"language": "de", "next": "/"})
     assert 'lang="de"' in client.get("/").content.decode()
+
+
+def test_password_reset_sends_a_link_that_sets_a_new_password(client):
+    user = UserFactory(email="vergessen@example.org")
+    response = client.post(reverse("account_reset_password"), {"email": "vergessen@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/[^\s]+)", mail.outbox[0].body).group(1)
+    page = client.get(link, follow=True)
+    form_url = page.redirect_chain[-1][0] if page.redirect_chain else link
+    response = client.post(form_url, {"password1": "Ganz-neues-Passwort-7", "password2": "Ganz-neues-Passwort-7"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Ganz-neues-Passwort-7")
