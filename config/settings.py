@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "kgp.accounts.middleware.StaffMFAMiddleware",
+    "kgp.core.middleware.PrivatePagesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -99,34 +99,50 @@ def company_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
-def company_detail(request: HttpRequest, company_id: int) -> HttpResponse:
+DETAIL_FORMS = {"note_form": NoteForm, "figures_form": FiguresForm, "holding_form": HoldingForm}
+FORM_PREFIXES = {"figures_form": "figures", "holding_form": "holding"}
+
+
+def _unbound_detail_forms() -> dict[str, object]:
+    return {key: cls(prefix=FORM_PREFIXES.get(key)) for key, cls in DETAIL_FORMS.items()}
+
+
+def _render_detail(
+    request: HttpRequest, company: Company, *, bound: dict[str, object] | None = None, status: int = 200
+) -> HttpResponse:
+    """The detail page. Another agency reading a shared company sees what the sharing consent
+    covers — master data, topics, size class — not contacts, notes, history or consents."""
     user = _user(request)
-    company = access.company_for_staff(user, company_id)
-    contacts = company.contacts.all()
-    return render(
-        request,
-        "backoffice/company_detail.html",
-        {
-            "company": company,
-            "can_edit": access.can_edit_company(user, company),
-            "contacts": contacts,
-            "figures": company.figures.all(),
-            "holdings": company.holdings.all(),
-            "periods": company.size_periods.all(),
-            "topics": company.topics.all(),
+    full_view = user.is_coordinator or company.responsible_partner_id == user.organisation_id
+    context: dict[str, object] = {
+        "company": company,
+        "full_view": full_view,
+        "can_edit": access.can_edit_company(user, company),
+        "figures": company.figures.all(),
+        "holdings": company.holdings.all(),
+        "periods": company.size_periods.all(),
+        "topics": company.topics.all(),
+        "open_form": next(iter(bound), "") if bound else "",
+        **_unbound_detail_forms(),
+        **(bound or {}),
+    }
+    if full_view:
+        context |= {
+            "contacts": company.contacts.all(),
             "consents": company.consents.select_related("recorded_by", "contact")[:20],
             "timeline": company_timeline(company, limit=50),
-            "note_form": NoteForm(),
-            "figures_form": FiguresForm(),
-            "holding_form": HoldingForm(),
             "consent_form": ConsentForm(
                 initial={"network_sharing": company.network_sharing, "newsletter": company.newsletter}
             ),
             "members": company.memberships.select_related("user"),
             "consent_texts": {kind: consent_text(kind, "de") for kind in ("network_sharing", "newsletter")},
-        },
-    )
+        }
+    return render(request, "backoffice/company_detail.html", context, status=status)
+
+
+@staff_required
+def company_detail(request: HttpRequest, company_id: int) -> HttpResponse:
+    return _render_detail(request, access.company_for_staff(_user(request), company_id))
 
 
 def _check_placement(user: User, company: Company) -> None:
@@ -204,40 +220,28 @@ def company_edit(request: HttpRequest, company_id: int) -> HttpResponse:
     return render(request, "backoffice/company_form.html", {"form": form, "company": company}, status=status)
 
 
-def _detail_with_error(request: HttpRequest, company: Company, message: str) -> HttpResponse:
-    messages.error(request, message)
-    response = company_detail.__wrapped__(request, company.pk)  # type: ignore[attr-defined]
-    response.status_code = 400
-    return response
-
-
-def _form_errors_text(form) -> str:  # type: ignore[no-untyped-def]
-    return "; ".join(
-        f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields else " ".join(e) for f, e in form.errors.items()
-    )
-
-
 def _detail_form_post(
     request: HttpRequest,
     company_id: int,
-    form_class: type,
+    key: str,
     save: Callable[[User, Company, dict[str, Any]], object],
     *,
     done: str,
-    failed: str,
 ) -> HttpResponse:
-    """The small forms on the detail page: validate, call the service, back to the detail page."""
+    """The small forms on the detail page: validate, call the service, back to the detail page.
+    On errors the page comes back with the form filled in, open, and the errors at the fields."""
     user = _user(request)
     company = access.company_for_staff_edit(user, company_id)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        return _detail_with_error(request, company, f"{failed} {_form_errors_text(form)}")
-    try:
-        save(user, company, form.cleaned_data)
-    except ServiceError as exc:
-        return _detail_with_error(request, company, f"{failed} {exc.message}")
-    messages.success(request, done)
-    return redirect("backoffice:company_detail", company_id=company.pk)
+    form = DETAIL_FORMS[key](request.POST, prefix=FORM_PREFIXES.get(key))
+    if form.is_valid():
+        try:
+            save(user, company, dict(form.cleaned_data))
+        except ServiceError as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("backoffice:company_detail", company_id=company.pk)
+    return _render_detail(request, company, bound={key: form}, status=400)
 
 
 @require_POST
@@ -246,10 +250,9 @@ def note_create(request: HttpRequest, company_id: int) -> HttpResponse:
     return _detail_form_post(
         request,
         company_id,
-        NoteForm,
+        "note_form",
         lambda user, company, data: services.note_create(actor=user, company=company, text=data["text"]),
         done=_("Note added."),
-        failed=_("The note was not saved."),
     )
 
 
@@ -259,10 +262,9 @@ def figures_create(request: HttpRequest, company_id: int) -> HttpResponse:
     return _detail_form_post(
         request,
         company_id,
-        FiguresForm,
+        "figures_form",
         lambda user, company, data: services.figures_set(actor=user, company=company, **data),
         done=_("Figures saved; the size class was recomputed."),
-        failed=_("The figures were not saved."),
     )
 
 
@@ -276,10 +278,9 @@ def holding_create(request: HttpRequest, company_id: int) -> HttpResponse:
     return _detail_form_post(
         request,
         company_id,
-        HoldingForm,
+        "holding_form",
         save,
         done=_("Holding saved; the size class was recomputed."),
-        failed=_("The holding was not saved."),
     )
 
 

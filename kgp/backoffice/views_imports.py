@@ -81,7 +81,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             error, status = exc.message, 400
         else:
             return redirect("backoffice:import_detail", import_id=company_import.pk)
-    recent = imports.imports_for_user(user).defer("content", "report")[:10]
+    recent = access.imports_for_staff(user).defer("content", "report")[:10]
     return render(
         request,
         "backoffice/import_upload.html",
@@ -123,7 +123,7 @@ def _companies_and_contacts(counts: dict[str, Any]) -> str:
 def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     """The preview (per-row report), the confirmation and, later, the progress and the result."""
     user = _user(request)
-    company_import = get_object_or_404(imports.imports_for_user(user).defer("content"), pk=import_id)
+    company_import = get_object_or_404(access.imports_for_staff(user).defer("content"), pk=import_id)
     status = 200
     if request.method == "POST":
         if request.POST.get("confirm") == "1" and imports.start_import(user=user, company_import=company_import):
@@ -173,7 +173,7 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
 @editor_required
 def import_progress(request: HttpRequest, import_id: int) -> HttpResponse:
     """The progress partial htmx polls; when the import has finished the page reloads once."""
-    company_import = get_object_or_404(imports.imports_for_user(_user(request)).defer("content", "report"), pk=import_id)
+    company_import = get_object_or_404(access.imports_for_staff(_user(request)).defer("content", "report"), pk=import_id)
     response = render(request, "backoffice/_import_progress.html", _progress_context(company_import))
     if getattr(request, "htmx", False) and company_import.status in FINAL_STATUSES:
         response["HX-Refresh"] = "true"

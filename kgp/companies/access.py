@@ -15,7 +15,7 @@ from django.http import Http404
 
 from kgp.accounts.models import Role, User
 
-from .models import Company, CompanyMembership
+from .models import Company, CompanyImport, CompanyMembership
 
 
 def _active() -> QuerySet[Company]:
@@ -102,3 +102,14 @@ def placement_error(user: User, company: Company) -> str | None:
     else:
         where = f"Für die Postleitzahl {company.postcode} ist {partner.name} zuständig."
     return f"{where} Bitte wenden Sie sich an die Netzwerkkoordination."
+
+
+def imports_for_staff(user: User) -> QuerySet[CompanyImport]:
+    """Imports a staff member may see: the coordination sees all; consultants those uploaded by the
+    consultants of their agency (not the coordination's, even though it sits at the lead partner)."""
+    if not (user.is_authenticated and user.can_edit_crm):
+        return CompanyImport.objects.none()
+    qs = CompanyImport.objects.select_related("created_by", "organisation")
+    if user.role == Role.COORDINATOR:
+        return qs
+    return qs.filter(organisation_id=user.organisation_id).exclude(created_by__role=Role.COORDINATOR)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -22,6 +23,7 @@ SORTS = {
 }
 DEFAULT_SORT = "name"
 MAX_QUERY_LENGTH = 200
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass
@@ -47,6 +49,10 @@ class CompanyFilter:
             topic=(get("topic") or "").strip(),
             sort=(get("sort") or DEFAULT_SORT).strip(),
         )
+        for name in ("q", "municipality", "partner", "sector", "size_class", "topic", "sort"):
+            if CONTROL_CHARS.search(getattr(f, name)):
+                f.errors[name] = "Die Eingabe enthält unzulässige Steuerzeichen."
+                setattr(f, name, DEFAULT_SORT if name == "sort" else "")
         if f.sort not in SORTS:
             f.errors["sort"] = "Unbekannte Sortierung; erlaubt sind: " + ", ".join(SORTS)
             f.sort = DEFAULT_SORT

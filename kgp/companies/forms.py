@@ -10,7 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Company, Contact, Holding, Topic
+from .models import WZ_CODE_VALIDATOR, Company, Contact, Holding, Topic
+from .parsing import parse_decimal, parse_wz_code
 
 COMPANY_FORM_FIELDS = [
     "name", "legal_form", "register_court", "register_number", "street", "postcode", "city", "sector_code",
@@ -37,6 +38,15 @@ class CompanyForm(forms.ModelForm):
             "sector_code": _("WZ 2008 / NACE code, e.g. C25.62."),
             "register_number": _("e.g. HRB 12345"),
         }
+
+    def clean_sector_code(self) -> str:
+        value = (self.cleaned_data.get("sector_code") or "").strip()
+        if not value:
+            return ""
+        code = parse_wz_code(value)
+        if code is None:
+            raise forms.ValidationError(WZ_CODE_VALIDATOR.message)
+        return code
 
     def clean_register_number(self) -> str:
         return " ".join((self.cleaned_data.get("register_number") or "").upper().split()).strip()
@@ -67,19 +77,35 @@ class NoteForm(forms.Form):
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
 
 
+class GermanDecimalField(forms.DecimalField):
+    """A number as German users type it: "12,5", "1.250.000,50" or "1250000.50"."""
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str) and value.strip():
+            try:
+                value = parse_decimal(value)
+            except ValueError:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(value)
+
+
 def _money_field(label: Any, required: bool = False) -> forms.DecimalField:
-    return forms.DecimalField(
+    return GermanDecimalField(
         label=label, required=required, min_value=Decimal(0), max_value=Decimal("1000000000000"), max_digits=15,
-        decimal_places=2, localize=True,
+        decimal_places=2, widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )  # fmt: skip
+
+
+def _staff_field(label: Any) -> forms.DecimalField:
+    return GermanDecimalField(
+        label=label, min_value=Decimal(0), max_value=Decimal(1000000), max_digits=9, decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )  # fmt: skip
 
 
 class FiguresForm(forms.Form):
     year = forms.IntegerField(label=_("Financial year"), min_value=1990)
-    staff_awu = forms.DecimalField(
-        label=_("Staff (annual work units)"), min_value=Decimal(0), max_value=Decimal(1000000), max_digits=9,
-        decimal_places=2, localize=True,
-    )  # fmt: skip
+    staff_awu = _staff_field(_("Staff (annual work units)"))
     turnover = _money_field(_("Annual turnover (EUR)"))
     balance_sheet_total = _money_field(_("Balance sheet total (EUR)"))
 
@@ -91,6 +117,14 @@ class FiguresForm(forms.Form):
 
 
 class HoldingForm(forms.ModelForm):
+    staff_awu = _staff_field(_("Staff (AWU)"))
+    share_percent = GermanDecimalField(
+        label=_("Share (%)"), min_value=Decimal(0), max_value=Decimal(100), max_digits=5, decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    turnover = _money_field(_("Turnover (EUR)"))
+    balance_sheet_total = _money_field(_("Balance sheet total (EUR)"))
+
     class Meta:
         model = Holding
         fields = ["year", "name", "kind", "share_percent", "staff_awu", "turnover", "balance_sheet_total"]

@@ -64,7 +64,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -72,7 +72,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
-from django.db.models import QuerySet, Value
+from django.db.models import Value
 from django.db.models.functions import Replace, Substr, Upper
 from django.utils import timezone
 
@@ -83,7 +83,8 @@ from kgp.core.text import fold, name_key
 from kgp.organisations.models import PostcodeRange
 
 from . import access, services
-from .models import WZ_CODE_VALIDATOR, Company, CompanyImport, Contact, LegalForm
+from .models import Company, CompanyImport, Contact, LegalForm
+from .parsing import parse_decimal, parse_wz_code
 
 logger = logging.getLogger(__name__)
 
@@ -298,72 +299,6 @@ def courts_compatible(a: str, b: str) -> bool:
     return not a or not b or court_key(a) == court_key(b)
 
 
-# WZ 2008 sections by two-digit division.
-_WZ_SECTIONS = (
-    (1, 3, "A"), (5, 9, "B"), (10, 33, "C"), (35, 35, "D"), (36, 39, "E"), (41, 43, "F"), (45, 47, "G"),
-    (49, 53, "H"), (55, 56, "I"), (58, 63, "J"), (64, 66, "K"), (68, 68, "L"), (69, 75, "M"), (77, 82, "N"),
-    (84, 84, "O"), (85, 85, "P"), (86, 88, "Q"), (90, 93, "R"), (94, 96, "S"), (97, 98, "T"), (99, 99, "U"),
-)  # fmt: skip
-
-
-def wz_section(division: int) -> str | None:
-    for first, last, letter in _WZ_SECTIONS:
-        if first <= division <= last:
-            return letter
-    return None
-
-
-@functools.lru_cache(maxsize=4096)
-def parse_wz_code(text: str) -> str | None:
-    """'25.62.0', '2562', 'C 25.62' → 'C25.62.0' / 'C25.62'; None when it is no WZ 2008 code."""
-    value = "".join(text.upper().split())
-    letter = ""
-    if value[:1].isalpha():
-        letter, value = value[0], value[1:]
-    if value and "." not in value and value.isdigit():
-        if len(value) == 4:
-            value = f"{value[:2]}.{value[2:]}"
-        elif len(value) == 5:
-            value = f"{value[:2]}.{value[2:4]}.{value[4]}"
-    if value:
-        if not re.fullmatch(r"\d{2}(\.\d{1,2}(\.\d)?)?", value):
-            return None
-        section = wz_section(int(value[:2]))
-        if section is None or (letter and letter != section):
-            return None
-        letter = section
-    code = letter + value
-    try:
-        WZ_CODE_VALIDATOR(code)
-    except ValidationError:
-        return None
-    return code if code else None
-
-
-def parse_decimal(value: Any) -> Decimal | None:
-    """A number as German files write it: '1.234,5', '1234,5', '12.5'; cells from XLSX as they are."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise ValueError("boolean")
-    if isinstance(value, (int, float, Decimal)):
-        number = Decimal(str(value))
-    else:
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
-        text = re.sub(r"(?i)eur$", "", text)
-        if re.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+(,\d+)?", text):
-            text = text.replace(".", "").replace(",", ".")
-        elif text.count(",") == 1 and "." not in text:
-            text = text.replace(",", ".")
-        try:
-            number = Decimal(text)
-        except InvalidOperation as exc:
-            raise ValueError(text) from exc
-    if not number.is_finite():
-        raise ValueError(str(value))
-    return number
-
-
 _MOJIBAKE_FOLLOWERS = "".join(
     bytes([b]).decode("cp1252") for b in range(0x80, 0xC0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 )
@@ -374,11 +309,15 @@ def looks_like_mojibake(text: str) -> bool:
     return bool(MOJIBAKE_RE.search(text))
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def cell_text(value: Any) -> str:
+    """A cell as text; control characters (which no database text field may hold) are dropped."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        return _CONTROL_CHARS.sub("", value).strip()
     if isinstance(value, bool):
         return "ja" if value else "nein"
     if isinstance(value, float) and value.is_integer():
@@ -661,6 +600,10 @@ def read_xlsx(content: bytes) -> Table:
 
 def read_table(content: bytes, file_name: str) -> Table:
     fmt = check_upload(file_name, len(content), content[:8192])
+    if fmt == "csv" and b"\x00" in content:
+        raise ImportFileError(
+            "Die Datei enthält Binärdaten (Null-Bytes) und ist keine lesbare CSV-Datei. Bitte neu als CSV speichern."
+        )
     return read_xlsx(content) if fmt == "xlsx" else read_csv(content)
 
 
@@ -1276,16 +1219,6 @@ def report_has_errors(report: dict[str, Any]) -> bool:
 
 
 # --- storing, starting and running imports ------------------------------------------------------
-
-
-def imports_for_user(user: User) -> QuerySet[CompanyImport]:
-    """Imports a user may see: the coordination sees all, editors those of their organisation."""
-    if not (user.is_authenticated and user.can_edit_crm):
-        return CompanyImport.objects.none()
-    qs = CompanyImport.objects.select_related("created_by", "organisation")
-    if user.role == Role.COORDINATOR:
-        return qs
-    return qs.filter(organisation_id=user.organisation_id)
 
 
 def create_import(*, user: User, file_name: str, content: bytes) -> CompanyImport:

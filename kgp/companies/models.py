@@ -274,7 +274,9 @@ class Consent(models.Model):
         CONTACT = "contact", _("Being contacted")
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="consents")
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="consents")
+    # The record of a consent outlives the contact: the person's name and e-mail stay with it.
+    contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="consents")
+    contact_label = models.CharField(max_length=300, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     granted = models.BooleanField()
     text = models.TextField()

@@ -229,10 +229,11 @@ def holding_add(*, actor: User | None, company: Company, year: int, holding: Hol
     _check_amount(holding.turnover, "Der Umsatz", MAX_AMOUNT)
     _check_amount(holding.balance_sheet_total, "Die Bilanzsumme", MAX_AMOUNT)
     obj = Holding.objects.create(company=company, year=year, **holding.__dict__)
+    log_action(actor=actor, action="create", obj=obj, company=company, changes=snapshot(obj, ("name", "kind", "share_percent")))
     if company.is_autonomous:
         Company.objects.filter(pk=company.pk).update(is_autonomous=False)
         company.is_autonomous = False
-    log_action(actor=actor, action="create", obj=obj, company=company, changes=snapshot(obj, ("name", "kind", "share_percent")))
+        log_action(actor=actor, action="update", obj=company, company=company, changes={"is_autonomous": [True, False]})
     _recompute_and_log(actor=actor, company=company)
     return obj
 
@@ -317,6 +318,7 @@ def consent_record(
     consent = Consent.objects.create(
         company=company,
         contact=contact,
+        contact_label=f"{contact} <{contact.email}>" if contact is not None and contact.email else str(contact or ""),
         kind=kind,
         granted=granted,
         text=consent_text(kind, language or "de"),
@@ -465,7 +467,10 @@ def company_merge(*, actor: User, keep: Company, remove: Company) -> Company:
     Holding.objects.filter(company=remove).update(company=keep)
     member_users = set(keep.memberships.values_list("user_id", flat=True))
     CompanyMembership.objects.filter(company=remove).exclude(user_id__in=member_users).update(company=keep)
+    new_topics = sorted(str(t) for t in remove.topics.exclude(pk__in=keep.topics.values("pk")))
     keep.topics.add(*remove.topics.all())
+    if new_topics:
+        filled["topics"] = [None, new_topics]
     from kgp.core.models import AuditLogEntry
 
     AuditLogEntry.objects.filter(company=remove).update(company=keep)
@@ -490,14 +495,24 @@ def company_merge(*, actor: User, keep: Company, remove: Company) -> Company:
 # --- memberships ------------------------------------------------------------------------------
 
 
+MAX_PENDING_REQUESTS = 3
+
+
 @transaction.atomic
 def membership_request(*, user: User, company: Company) -> CompanyMembership:
-    membership, created = CompanyMembership.objects.get_or_create(user=user, company=company)
-    if not created and membership.status == CompanyMembership.Status.REJECTED:
-        membership.status = CompanyMembership.Status.PENDING
-        membership.decided_at = None
-        membership.decided_by = None
-        membership.save()
+    """Ask to join a company. A decided request stays decided (no re-asking after a rejection), and
+    nobody may have more than a few requests waiting at once."""
+    existing = CompanyMembership.objects.filter(user=user, company=company).first()
+    if existing is not None:
+        return existing
+    pending = CompanyMembership.objects.filter(user=user, status=CompanyMembership.Status.PENDING).count()
+    if pending >= MAX_PENDING_REQUESTS:
+        raise ServiceError(
+            "Sie haben bereits mehrere offene Beitrittsanfragen. Bitte warten Sie die Entscheidung der "
+            "Wirtschaftsförderung ab.",
+            code="too_many_requests",
+        )
+    membership = CompanyMembership.objects.create(user=user, company=company)
     log_action(actor=user, action="create", obj=membership, company=company, changes={"status": [None, membership.status]})
     return membership
 
@@ -535,5 +550,8 @@ def company_register_by_user(*, user: User, data: dict[str, Any], topics: Iterab
     company = company_create(actor=user, data=data, topics=topics, source="portal")
     membership = CompanyMembership.objects.create(
         user=user, company=company, status=CompanyMembership.Status.APPROVED, decided_at=timezone.now()
+    )
+    log_action(
+        actor=user, action="create", obj=membership, company=company, changes={"status": [None, membership.status]}
     )
     return company, membership

@@ -17,6 +17,7 @@ from kgp.companies.forms import CompanyForm, ConsentForm
 from kgp.companies.models import CompanyMembership, Consent
 from kgp.core.errors import ServiceError
 from kgp.organisations.models import Organisation
+from kgp.organisations.queries import municipality_for_postcode
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -120,6 +121,16 @@ def portal_company_edit(request: HttpRequest, company_id: int) -> HttpResponse:
         prefix="consent",
         initial={"network_sharing": company.network_sharing, "newsletter": company.newsletter},
     )
+    if request.method == "POST" and form.is_valid() and consent_form.is_valid():
+        moved_to = municipality_for_postcode(form.cleaned_data["postcode"])
+        if (moved_to.partner_id if moved_to else None) != company.responsible_partner_id:
+            form.add_error(
+                "postcode",
+                _(
+                    "With this postcode another agency would be responsible for your company. A move to "
+                    "another area is recorded by the network coordination: please tell your agency."
+                ),
+            )
     if request.method == "POST" and form.is_valid() and consent_form.is_valid():
         try:
             company = services.company_update(

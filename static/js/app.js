@@ -9,11 +9,11 @@
       event.preventDefault();
     }
   });
-  // Auto-submit a select marked with data-autosubmit (the button stays for keyboard and no-JS users).
-  document.addEventListener("change", function (event) {
-    var el = event.target;
-    if (el.matches && el.matches("select[data-autosubmit]") && el.form) {
-      el.form.submit();
+  // Move the focus to an error summary, so keyboard and screen-reader users land on it.
+  document.addEventListener("DOMContentLoaded", function () {
+    var target = document.querySelector("[data-autofocus]");
+    if (target) {
+      target.focus();
     }
   });
 })();

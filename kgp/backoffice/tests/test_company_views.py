@@ -94,7 +94,7 @@ def test_create_with_bad_input_shows_specific_errors_and_writes_nothing(client, 
     client.force_login(consultant)
     response = client.post(
         reverse("backoffice:company_create"),
-        {"name": "x" * 300, "postcode": "4413", "city": "", "sector_code": "25", "website": "javascript:alert(1)"},
+        {"name": "x" * 300, "postcode": "4413", "city": "", "sector_code": "C99.99", "website": "javascript:alert(1)"},
     )
     assert response.status_code == 400
     errors = response.context["form"].errors
@@ -167,7 +167,7 @@ def test_figures_form_computes_size_class(client, consultant, company):
     client.force_login(consultant)
     response = client.post(
         reverse("backoffice:figures_create", args=[company.pk]),
-        {"year": "2024", "staff_awu": "12,5", "turnover": "1500000", "balance_sheet_total": ""},
+        {"figures-year": "2024", "figures-staff_awu": "12,5", "figures-turnover": "1.500.000", "figures-balance_sheet_total": ""},
     )
     assert response.status_code == 302
     company.refresh_from_db()
@@ -175,7 +175,15 @@ def test_figures_form_computes_size_class(client, consultant, company):
     assert company.figures.get().staff_awu == D("12.5")
 
 
-@pytest.mark.parametrize("payload", [{"year": "2024", "staff_awu": "-3"}, {"year": "3000", "staff_awu": "3"}, {"year": "2024", "staff_awu": "abc"}])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"figures-year": "2024", "figures-staff_awu": "-3"},
+        {"figures-year": "3000", "figures-staff_awu": "3"},
+        {"figures-year": "2024", "figures-staff_awu": "abc"},
+        {"figures-year": "2024", "figures-staff_awu": "3", "figures-turnover": "1,2,3"},
+    ],
+)
 def test_bad_figures_are_400_and_not_saved(client, consultant, company, payload):
     client.force_login(consultant)
     response = client.post(reverse("backoffice:figures_create", args=[company.pk]), payload)
@@ -308,14 +316,14 @@ def test_holding_form_adds_a_partner_enterprise_and_recomputes(client, consultan
     client.force_login(consultant)
     response = client.post(
         reverse("backoffice:holding_create", args=[company.pk]),
-        {"year": "2024", "name": "Beteiligung AG", "kind": "partner", "share_percent": "30", "staff_awu": "100", "turnover": "10000000"},
+        {"holding-year": "2024", "holding-name": "Beteiligung AG", "holding-kind": "partner", "holding-share_percent": "30", "holding-staff_awu": "100", "holding-turnover": "10.000.000"},
     )
     assert response.status_code == 302
     company.refresh_from_db()
     assert company.size_class == "medium"
     response = client.post(
         reverse("backoffice:holding_create", args=[company.pk]),
-        {"year": "2024", "name": "Zu viel AG", "kind": "partner", "share_percent": "70", "staff_awu": "1"},
+        {"holding-year": "2024", "holding-name": "Zu viel AG", "holding-kind": "partner", "holding-share_percent": "70", "holding-staff_awu": "1"},
     )
     assert response.status_code == 400
     assert company.holdings.count() == 1
@@ -330,3 +338,55 @@ def test_duplicate_warning_does_not_reveal_companies_of_other_agencies(client, c
     assert response.status_code == 400
     assert "Verborgen" not in body and "44787" not in body
     assert "Bochum Wirtschaftsentwicklung" in body  # who to ask instead
+
+
+def test_private_pages_are_not_cached_and_vary_on_htmx(client, consultant):
+    client.force_login(consultant)
+    response = client.get(LIST)
+    assert "no-store" in response["Cache-Control"]
+    assert "HX-Request" in response["Vary"]
+    assert "no-store" not in client.get("/").get("Cache-Control", "")
+
+
+def test_form_reads_wz_codes_and_numbers_as_german_users_write_them(client, consultant, company):
+    client.force_login(consultant)
+    client.post(
+        reverse("backoffice:company_edit", args=[company.pk]),
+        {"name": company.name, "postcode": "44139", "city": "Dortmund", "sector_code": "25.62", "is_autonomous": "on"},
+    )
+    company.refresh_from_db()
+    assert company.sector_code == "C25.62"
+    client.post(
+        reverse("backoffice:figures_create", args=[company.pk]),
+        {"figures-year": "2024", "figures-staff_awu": "12,5", "figures-turnover": "1.250.000,50"},
+    )
+    figures = company.figures.get()
+    assert (figures.staff_awu, figures.turnover) == (D("12.5"), D("1250000.50"))
+
+
+def test_figures_errors_come_back_at_the_field_with_the_input_kept(client, consultant, company):
+    client.force_login(consultant)
+    response = client.post(
+        reverse("backoffice:figures_create", args=[company.pk]),
+        {"figures-year": "2024", "figures-staff_awu": "12", "figures-turnover": "viel"},
+    )
+    assert response.status_code == 400
+    form = response.context["figures_form"]
+    assert list(form.errors) == ["turnover"]
+    body = response.content.decode()
+    assert 'value="viel"' in body and 'aria-invalid="true"' in body
+    assert response.context["open_form"] == "figures_form"
+
+
+def test_other_agency_sees_only_what_sharing_covers(client, other_consultant, company):
+    from kgp.testing.factories import ContactFactory
+
+    company.network_sharing = True
+    company.save()
+    ContactFactory(company=company, email="geheim@example.org")
+    client.force_login(other_consultant)
+    response = client.get(reverse("backoffice:company_detail", args=[company.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200 and company.name in body
+    assert "geheim@example.org" not in body
+    assert "timeline" not in response.context

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.core.cache import cache
 
-from kgp.companies import imports, services
+from kgp.companies import access, imports, services
 from kgp.companies.models import Company, CompanyImport, Contact, YearlyFigures
 from kgp.core.errors import ServiceError
 from kgp.core.models import AuditLogEntry
@@ -481,12 +481,12 @@ def test_read_progress_prefers_the_cache_while_running(consultant):
     assert imports.read_progress(company_import) == (200, 300)
 
 
-def test_imports_for_user(consultant, other_consultant, coordinator, readonly):
+def test_imports_for_staff(consultant, other_consultant, coordinator, readonly):
     company_import = imports.create_import(user=consultant, file_name="a.csv", content=csv_bytes("Name;PLZ;Ort", "A GmbH;44139;Dortmund"))
-    assert company_import in imports.imports_for_user(consultant)
-    assert company_import in imports.imports_for_user(coordinator)
-    assert company_import not in imports.imports_for_user(other_consultant)
-    assert company_import not in imports.imports_for_user(readonly)
+    assert company_import in access.imports_for_staff(consultant)
+    assert company_import in access.imports_for_staff(coordinator)
+    assert company_import not in access.imports_for_staff(other_consultant)
+    assert company_import not in access.imports_for_staff(readonly)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

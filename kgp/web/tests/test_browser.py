@@ -336,8 +336,10 @@ def test_language_switch_to_english(page: Page, live_server):
     expect(page.locator("html")).to_have_attribute("lang", "de")
     expect(page.locator("main h1")).to_have_text(sign_in_de)
 
+    page.locator("#language-select").select_option("en")  # choosing alone changes nothing (WCAG 3.2.2)
+    expect(page.locator("html")).to_have_attribute("lang", "de")
     with page.expect_navigation():
-        page.locator("#language-select").select_option("en")  # submits itself (data-autosubmit)
+        page.locator("form:has(#language-select) button[type=submit]").click()
     expect(page).to_have_url(live_server.url + "/accounts/login/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("main h1")).to_have_text("Sign In")
