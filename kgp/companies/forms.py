@@ -25,6 +25,7 @@ class TopicChoiceField(forms.ModelMultipleChoiceField):
 
 
 class CompanyForm(forms.ModelForm):
+    required_css_class = "required"
     topics = TopicChoiceField(
         queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Topics of interest")
     )
@@ -66,6 +67,7 @@ class CompanyForm(forms.ModelForm):
 
 
 class ContactForm(forms.ModelForm):
+    required_css_class = "required"
     consent_contact = forms.BooleanField(required=False, label=_("Agrees to be contacted"))
 
     class Meta:
@@ -74,6 +76,7 @@ class ContactForm(forms.ModelForm):
 
 
 class NoteForm(forms.Form):
+    required_css_class = "required"
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
 
 
@@ -104,6 +107,7 @@ def _staff_field(label: Any) -> forms.DecimalField:
 
 
 class FiguresForm(forms.Form):
+    required_css_class = "required"
     year = forms.IntegerField(label=_("Financial year"), min_value=1990)
     staff_awu = _staff_field(_("Staff (annual work units)"))
     turnover = _money_field(_("Annual turnover (EUR)"))
@@ -117,6 +121,7 @@ class FiguresForm(forms.Form):
 
 
 class HoldingForm(forms.ModelForm):
+    required_css_class = "required"
     staff_awu = _staff_field(_("Staff (AWU)"))
     share_percent = GermanDecimalField(
         label=_("Share (%)"), min_value=Decimal(0), max_value=Decimal(100), max_digits=5, decimal_places=2,

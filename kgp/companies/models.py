@@ -289,6 +289,14 @@ class Consent(models.Model):
         ordering = ["-recorded_at", "-id"]
         indexes = [models.Index(fields=["company", "kind", "-recorded_at"])]
 
+    @property
+    def source_label(self) -> str:
+        """Where the consent was recorded, in words."""
+        labels = {"backoffice": _("recorded by the agency"), "portal": _("given in the company portal"), "api": _("via the API")}
+        if self.source.startswith("import"):
+            return str(_("from an import"))
+        return str(labels.get(self.source, self.source))
+
 
 class Note(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="notes")
@@ -324,7 +332,7 @@ class CompanyMembership(models.Model):
         indexes = [models.Index(fields=["status", "company"])]
 
     def __str__(self) -> str:
-        return f"{self.user} → {self.company} ({self.status})"
+        return f"{self.user} → {self.company}"
 
 
 class CompanyImport(models.Model):

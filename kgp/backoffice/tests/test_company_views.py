@@ -390,3 +390,11 @@ def test_other_agency_sees_only_what_sharing_covers(client, other_consultant, co
     assert response.status_code == 200 and company.name in body
     assert "geheim@example.org" not in body
     assert "timeline" not in response.context
+
+
+def test_timeline_shows_amounts_in_german_format(client, consultant, company):
+    services.figures_set(actor=consultant, company=company, year=2024, staff_awu=D("12.5"), turnover=D("1250000.50"))
+    client.force_login(consultant)
+    body = client.get(reverse("backoffice:company_detail", args=[company.pk])).content.decode()
+    assert "– → 1.250.000,50" in body
+    assert "– → 12,5" in body

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from kgp.core.models import AuditLogEntry
@@ -42,6 +45,11 @@ def _value(field: models.Field | None, value: object) -> str:
         return ", ".join(str(v) for v in value) or "–"
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.DecimalField):
+        try:
+            return number_format(Decimal(str(value)), use_l10n=True, force_grouping=True)
+        except InvalidOperation:
+            return str(value)
     return str(value)
 
 
