@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -345,6 +346,23 @@ def contact_delete(request: HttpRequest, company_id: int, contact_id: int) -> Ht
     return redirect("backoffice:company_detail", company_id=company.pk)
 
 
+MERGE_COMPARE_FIELDS = (
+    "name", "legal_form", "register_court", "register_number", "street", "postcode", "city", "sector_code",
+    "website", "email", "phone",
+)  # fmt: skip
+
+
+def _merge_rows(keep: Company, other: Company) -> list[tuple[str, str, str, bool]]:
+    """(label, kept value, duplicate's value, filled from the duplicate) for the confirmation table."""
+    rows = []
+    for name in MERGE_COMPARE_FIELDS:
+        field = Company._meta.get_field(name)
+        kept = getattr(keep, f"get_{name}_display")() if field.choices else getattr(keep, name)
+        dup = getattr(other, f"get_{name}_display")() if field.choices else getattr(other, name)
+        rows.append((str(field.verbose_name), kept or "", dup or "", not kept and bool(dup)))
+    return rows
+
+
 @editor_required
 def company_merge(request: HttpRequest, company_id: int) -> HttpResponse:
     """Merge another company (a duplicate) into this one. Both must be editable by the user."""
@@ -354,13 +372,20 @@ def company_merge(request: HttpRequest, company_id: int) -> HttpResponse:
         name=keep.name, postcode=keep.postcode, register_court=keep.register_court, register_number=keep.register_number, exclude_id=keep.pk
     )
     candidates = [c for c in candidates if access.can_edit_company(user, c)]
+    query = (request.GET.get("q") or "").strip()[:100]
+    found: list[Company] = []
+    if query:
+        editable = access.companies_for_staff(user)
+        if not user.is_coordinator:
+            editable = editable.filter(responsible_partner_id=user.organisation_id)
+        found = list(CompanyFilter(q=query).apply(editable).exclude(pk=keep.pk)[:20])
     other = None
     other_id = request.POST.get("other") or request.GET.get("other")
     error = ""
     if other_id:
         try:
             other = access.company_for_staff_edit(user, other_id)
-        except Exception:  # noqa: BLE001 - 404 and 403 read the same here
+        except (Http404, PermissionDenied):
             other = None
             error = _("There is no company with this number that you may merge.")
         if other is not None and other.pk == keep.pk:
@@ -374,12 +399,23 @@ def company_merge(request: HttpRequest, company_id: int) -> HttpResponse:
             messages.success(request, _("“%(other)s” was merged into this company; its history is kept here.") % {"other": other.name})
             return redirect("backoffice:company_detail", company_id=keep.pk)
     status = 400 if (error and request.method == "POST") else 200
-    return render(
-        request,
-        "backoffice/company_merge.html",
-        {"company": keep, "candidates": candidates, "other": other, "error": error},
-        status=status,
-    )
+    context = {
+        "company": keep,
+        "candidates": candidates,
+        "other": other,
+        "error": error,
+        "query": query,
+        "found": found,
+        "rows": _merge_rows(keep, other) if other else [],
+        "moving": {
+            "contacts": other.contacts.count(),
+            "notes": other.notes.count(),
+            "figures": other.figures.count(),
+        }
+        if other
+        else {},
+    }
+    return render(request, "backoffice/company_merge.html", context, status=status)
 
 
 @editor_required

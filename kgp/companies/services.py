@@ -487,7 +487,7 @@ def company_merge(*, actor: User, keep: Company, remove: Company) -> Company:
         action="merge",
         obj=keep,
         company=keep,
-        changes={"merged_company": [remove.pk, remove.name], **filled},
+        changes={"merged_company": [None, f"{remove.name} (#{remove.pk})"], **filled},
     )
     return keep
 

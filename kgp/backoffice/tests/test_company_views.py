@@ -398,3 +398,14 @@ def test_timeline_shows_amounts_in_german_format(client, consultant, company):
     body = client.get(reverse("backoffice:company_detail", args=[company.pk])).content.decode()
     assert "– → 1.250.000,50" in body
     assert "– → 12,5" in body
+
+
+def test_merge_search_by_name_and_comparison(client, consultant, company):
+    other = CompanyFactory(name="Ganz anderer Name GmbH", postcode="44141", phone="0231 5")
+    CompanyFactory(name="Ganz anderer Name Bochum GmbH", postcode="44787", city="Bochum")  # not editable
+    client.force_login(consultant)
+    found = client.get(reverse("backoffice:company_merge", args=[company.pk]), {"q": "ganz anderer"}).context["found"]
+    assert found == [other]
+    page = client.get(reverse("backoffice:company_merge", args=[company.pk]), {"other": other.pk})
+    phone_row = next(r for r in page.context["rows"] if r[2] == "0231 5")
+    assert phone_row[3] is True  # empty in the kept company: taken over
