@@ -95,6 +95,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "per_page": per_page,
             "htmx_partial": template == "backoffice/_company_rows.html",
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             **_filter_context(),
         },
     )
