@@ -296,3 +296,23 @@ LOGGING = {
 }
 
 ADMINS = [("Admin", a) for a in env_list("ADMIN_EMAILS")]
+
+# The operator named on the legal pages (imprint, privacy notice, accessibility statement): the lead
+# partner, on behalf of the network. Defaults in square brackets are placeholders to fill in before
+# going live, never real data; see docs/configuration.md.
+OPERATOR = {
+    "name": env("OPERATOR_NAME", "Wirtschaftsförderung Dortmund"),
+    "address": env("OPERATOR_ADDRESS", "[Anschrift der Wirtschaftsförderung Dortmund]"),
+    "representative": env("OPERATOR_REPRESENTATIVE", "[Vertretungsberechtigte Person mit Funktion]"),
+    "email": env("OPERATOR_EMAIL", "kompetenzregion@wirtschaftsfoerderung-dortmund.example"),
+    "phone": env("OPERATOR_PHONE", "[Telefonnummer der Netzwerkkoordination]"),
+    "content_responsible": env(
+        "OPERATOR_CONTENT_RESPONSIBLE", "[Name der inhaltlich verantwortlichen Person, Anschrift wie oben]"
+    ),
+    "supervisory_authority": env("OPERATOR_SUPERVISORY_AUTHORITY"),
+    "register": env("OPERATOR_REGISTER"),
+    "vat_id": env("OPERATOR_VAT_ID"),
+    "dpo_email": env("DPO_EMAIL", "datenschutz@wirtschaftsfoerderung-dortmund.example"),
+}
+# Days the proxy and app servers keep access logs (with IP addresses); the privacy notice states it.
+SERVER_LOG_RETENTION_DAYS = env_int("SERVER_LOG_RETENTION_DAYS", 7)

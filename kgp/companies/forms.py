@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import WZ_CODE_VALIDATOR, Company, Contact, Holding, Topic
 from .parsing import parse_decimal, parse_wz_code
@@ -77,7 +78,7 @@ class ContactForm(forms.ModelForm):
 
 class NoteForm(forms.Form):
     required_css_class = "required"
-    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+    text = forms.CharField(label=pgettext_lazy("timeline note", "Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
 
 
 class GermanDecimalField(forms.DecimalField):

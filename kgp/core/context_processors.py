@@ -5,4 +5,5 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    return {"SITE_NAME": "Kompetenzregion grüne Produktion", "DEBUG": settings.DEBUG}
+    # OPERATOR: the operator details of the legal pages and the footer (config/settings.py).
+    return {"SITE_NAME": "Kompetenzregion grüne Produktion", "DEBUG": settings.DEBUG, "OPERATOR": settings.OPERATOR}

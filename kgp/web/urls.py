@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import legal, views
 
 app_name = "web"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("portal/", views.portal_home, name="portal"),
     path("portal/companies/new/", views.portal_company_create, name="portal_company_create"),
     path("portal/companies/<int:company_id>/", views.portal_company_edit, name="portal_company_edit"),
+    path("impressum/", legal.imprint, name="imprint"),
+    path("datenschutz/", legal.privacy, name="privacy"),
+    path("barrierefreiheit/", legal.accessibility, name="accessibility"),
 ]
