@@ -31,7 +31,7 @@ CHUNK_SIZE = 2_000
 
 HEADER = (
     "Name", "Rechtsform", "Registergericht", "Registernummer", "Straße", "PLZ", "Ort", "Kommune",
-    "Zuständiger Partner", "WZ-Code", "Website", "E-Mail", "Telefon", "Größenklasse", "Größenklasse vorläufig",
+    "Zuständige Wirtschaftsförderung", "WZ-Code", "Website", "E-Mail", "Telefon", "Größenklasse", "Größenklasse vorläufig",
     "Themen", "Netzwerkweit freigegeben",
 )  # fmt: skip
 

@@ -309,6 +309,23 @@ def looks_like_mojibake(text: str) -> bool:
     return bool(MOJIBAKE_RE.search(text))
 
 
+def _german_number(value: Decimal) -> str:
+    text = f"{value:,.2f}".replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    return text[:-3] if text.endswith(",00") else text
+
+
+def _figures_summary(figures: Any) -> str:
+    """'2025: 12,5 Beschäftigte, Umsatz 1.250.000 €' for the preview."""
+    if figures is None:
+        return ""
+    parts = [f"{figures.year}: {_german_number(figures.staff_awu)} Beschäftigte"]
+    if figures.turnover is not None:
+        parts.append(f"Umsatz {_german_number(figures.turnover)} €")
+    if figures.balance_sheet_total is not None:
+        parts.append(f"Bilanzsumme {_german_number(figures.balance_sheet_total)} €")
+    return ", ".join(parts)
+
+
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -825,7 +842,7 @@ def _parse_row(raw: RawRow, columns: dict[str, int], headers: dict[str, str]) ->
         "register": " ".join(p for p in (company.get("register_number", number), company["register_court"]) if p),
         "address": ", ".join(p for p in (company["street"], f"{postcode} {city}".strip()) if p),
         "contact": contact_name,
-        "figures": f"{figures.year}: {figures.staff_awu} Beschäftigte" if figures is not None else "",
+        "figures": _figures_summary(figures),
     }
     data = {k: v for k, v in company.items() if v != "" or k in REQUIRED_COLUMNS}
     return ParsedRow(check, data, contact, figures, summary)
@@ -1126,12 +1143,12 @@ def _region_messages(check: RowCheck, group: CompanyPlan, user: User) -> None:
         if coordinator:
             check.warn("postcode", text)
         else:
-            check.error("postcode", text + " Bitte diese Zeile der Netzwerkkoordination geben.")
+            check.error("postcode", text + " Bitte geben Sie diese Zeile an die Netzwerkkoordination weiter.")
     elif not coordinator and group.municipality.partner_id != user.organisation_id:
         check.error(
             "postcode",
             f"PLZ {postcode} gehört zu {group.municipality.name} – zuständig ist {group.municipality.partner.name}. "
-            "Bitte diese Zeile der Netzwerkkoordination geben.",
+            "Bitte geben Sie diese Zeile an die Netzwerkkoordination weiter.",
         )
 
 

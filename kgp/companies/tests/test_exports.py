@@ -66,7 +66,7 @@ def test_csv_for_german_excel(client, consultant, companies):
     assert record["Registernummer"] == "HRB 1234"
     assert record["PLZ"] == "44139"
     assert record["Kommune"] == "Dortmund"
-    assert record["Zuständiger Partner"] == "Wirtschaftsförderung Dortmund"
+    assert record["Zuständige Wirtschaftsförderung"] == "Wirtschaftsförderung Dortmund"
     assert record["WZ-Code"] == "C25.62"
     assert record["Größenklasse"] == "Unbekannt"
     assert record["Größenklasse vorläufig"] == "ja"
