@@ -7,23 +7,15 @@ a missing PostgreSQL or Chromium is an error.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
+from pathlib import Path
 from urllib.parse import urlparse
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from kgp.testing.browser import chromium_executable  # noqa: E402 - after the path is set
+
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/kgp"
-
-
-def chromium_path() -> str | None:
-    explicit = os.environ.get("CHROMIUM_PATH")
-    if explicit:
-        return explicit if os.path.exists(explicit) else None
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 def postgres_reachable(url: str) -> tuple[bool, str]:
@@ -52,7 +44,7 @@ def main() -> int:
     base_env["PYTHONDONTWRITEBYTECODE"] = "1"
     skipped: list[str] = []
 
-    chromium = chromium_path()
+    chromium = chromium_executable()
     if chromium:
         base_env["CHROMIUM_PATH"] = chromium
     else:

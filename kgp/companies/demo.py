@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -295,6 +296,17 @@ class CompanySpec:
     notes: list[str]
 
 
+def company_name(rng: random.Random, last_name: Callable[[], str], trade: str, suffix: str) -> str:
+    """A fictitious company name like "Becker Metallbau GmbH" or "Metallbau Becker & Lange KG"."""
+    last = last_name()
+    pattern = rng.random()
+    if pattern < 0.6:
+        return f"{last} {trade} {suffix}"
+    if pattern < 0.85:
+        return f"{trade} {last} {suffix}"
+    return f"{last} & {last_name()} {trade} {suffix}"
+
+
 def _vary(value: Decimal | None, rng: random.Random, step: Decimal) -> Decimal | None:
     if value is None:
         return None
@@ -326,14 +338,7 @@ def demo_company_specs(region: RegionIndex, *, last_year: int, topic_keys: list[
             rng.choices(forms, cum_weights=form_cum)[0],
         )  # type: ignore[misc]
         while True:
-            last = fake.last_name()
-            pattern = rng.random()
-            if pattern < 0.6:
-                name = f"{last} {trade} {suffix}"
-            elif pattern < 0.85:
-                name = f"{trade} {last} {suffix}"
-            else:
-                name = f"{last} & {fake.last_name()} {trade} {suffix}"
+            name = company_name(rng, fake.last_name, trade, suffix)
             if name not in names:
                 names.add(name)
                 break

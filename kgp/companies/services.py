@@ -66,6 +66,15 @@ def _apply_location(company: Company) -> None:
     company.responsible_partner = municipality.partner if municipality else None
 
 
+def _full_clean(instance: Any, **kwargs: Any) -> None:
+    """Model validation; the first problem becomes a ServiceError naming its field."""
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ServiceError(" ".join(messages), field=None if field == "__all__" else field) from exc
+
+
 DUPLICATE_REGISTER_MESSAGE = "Ein Unternehmen mit diesem Registergericht und dieser Registernummer ist bereits erfasst."
 
 
@@ -78,13 +87,9 @@ def _validate(company: Company) -> None:
         ).exclude(pk=company.pk)
         if clash.exists():
             raise ServiceError(DUPLICATE_REGISTER_MESSAGE, field="register_number", code="duplicate_register")
-    try:
-        company.full_clean(
-            exclude=["municipality", "responsible_partner", "created_by", "merged_into"], validate_constraints=False
-        )
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise ServiceError(" ".join(messages), field=None if field == "__all__" else field) from exc
+    _full_clean(
+        company, exclude=["municipality", "responsible_partner", "created_by", "merged_into"], validate_constraints=False
+    )
 
 
 def _save_company(company: Company) -> None:
@@ -353,11 +358,7 @@ def consent_record(
 @transaction.atomic
 def contact_create(*, actor: User | None, company: Company, data: dict[str, Any], consent_contact: bool = False) -> Contact:
     contact = Contact(company=company, **{k: _clean_text(v) for k, v in data.items() if k in CONTACT_FIELDS})
-    try:
-        contact.full_clean(exclude=["company"])
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise ServiceError(" ".join(messages), field=field) from exc
+    _full_clean(contact, exclude=["company"])
     contact.save()
     log_action(
         actor=actor,
@@ -379,11 +380,7 @@ def contact_update(
     for key, value in data.items():
         if key in CONTACT_FIELDS:
             setattr(contact, key, _clean_text(value))
-    try:
-        contact.full_clean(exclude=["company"])
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise ServiceError(" ".join(messages), field=field) from exc
+    _full_clean(contact, exclude=["company"])
     contact.save()
     changes = diff(before, snapshot(contact, CONTACT_FIELDS))
     if changes:

@@ -7,23 +7,12 @@ a browser. The pages run against pytest-django's in-process `live_server`.
 from __future__ import annotations
 
 import os
-import shutil
 from importlib import import_module
 
 import pytest
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def chromium_executable() -> str | None:
-    explicit = os.environ.get("CHROMIUM_PATH")
-    if explicit:
-        return explicit if os.path.exists(explicit) else None
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+from kgp.testing.browser import LAUNCH_ARGS as CHROMIUM_ARGS
+from kgp.testing.browser import chromium_executable
 
 
 @pytest.fixture(scope="module")

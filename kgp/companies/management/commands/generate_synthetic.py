@@ -29,6 +29,7 @@ from kgp.companies.demo import (
     REGISTER_COURTS,
     TRADES,
     RegionIndex,
+    company_name,
     random_figures,
     slug,
     weighted_table,
@@ -174,14 +175,7 @@ class Generator:
             rng.choices(self.trades, cum_weights=self.trade_cum)[0],
             rng.choices(self.forms, cum_weights=self.form_cum)[0],
         )  # type: ignore[misc]
-        last = rng.choice(pools.last_names)
-        pattern = rng.random()
-        if pattern < 0.6:
-            name = f"{last} {trade} {suffix}"
-        elif pattern < 0.85:
-            name = f"{trade} {last} {suffix}"
-        else:
-            name = f"{last} & {rng.choice(pools.last_names)} {trade} {suffix}"
+        name = company_name(rng, lambda: rng.choice(pools.last_names), trade, suffix)
         if rng.random() < SHARE_OUTSIDE:
             postcode, city = rng.choice(OUTSIDE_REGION)
         else:
