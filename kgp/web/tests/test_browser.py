@@ -256,7 +256,15 @@ def test_company_user_signs_up_registers_company_and_edits_profile(page: Page, l
 
 
 def test_public_pages_have_no_serious_accessibility_violations(page: Page, live_server):
-    for name, path in (("landing", "/"), ("login", "/accounts/login/")):
+    pages = (
+        ("landing", "/"),
+        ("login", "/accounts/login/"),
+        ("signup", "/accounts/signup/"),
+        ("imprint", "/impressum/"),
+        ("privacy", "/datenschutz/"),
+        ("accessibility", "/barrierefreiheit/"),
+    )
+    for name, path in pages:
         page.goto(live_server.url + path)
         shot(page, name)
         violations = serious_violations(page)
@@ -282,6 +290,28 @@ def test_backoffice_pages_have_no_serious_accessibility_violations(page: Page, l
     shot(page, "company_detail")
     violations = serious_violations(page)
     assert not violations, f"company detail:\n{describe(violations)}"
+
+    # Forms in their error state: the company form and the figures form on the detail page.
+    page.goto(live_server.url + "/backoffice/companies/new/")
+    page.locator("#id_postcode").fill("123")
+    main_form_submit(page).click()
+    expect(page.locator("[data-autofocus]")).to_be_focused()
+    violations = serious_violations(page)
+    assert not violations, f"company form with errors:\n{describe(violations)}"
+
+    page.goto(f"{live_server.url}/backoffice/companies/{detail_company.pk}/")
+    page.locator("details:has(#id_figures-year) summary").click()
+    page.locator("#id_figures-year").fill("2024")
+    page.locator("#id_figures-staff_awu").fill("viele")
+    main_form_submit(page, f"/backoffice/companies/{detail_company.pk}/figures/").click()
+    expect(page.locator("#id_figures-staff_awu")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_figures-staff_awu")).to_have_value("viele")
+    violations = serious_violations(page)
+    assert not violations, f"detail page with a figures error:\n{describe(violations)}"
+
+    page.goto(live_server.url + "/backoffice/imports/")
+    violations = serious_violations(page)
+    assert not violations, f"import upload:\n{describe(violations)}"
 
 
 # --- 4. content security policy ---------------------------------------------------------------------
