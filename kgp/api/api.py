@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
@@ -27,10 +28,11 @@ class HtmlSafeJSONRenderer(JSONRenderer):
 api = NinjaAPI(
     title="Kompetenzregion grüne Produktion API",
     version="1",
-    description=(
-        "Firmendaten der Kompetenzregion für die Mitarbeitenden der Partner. "
-        "Anmeldung mit einem persönlichen API-Token: `Authorization: Bearer <token>` "
-        "(erzeugt mit `manage.py api_token create EMAIL`)."
+    # Lazy: the schema is built per request, so the description follows the request's language.
+    description=gettext_lazy(
+        "Company data of the Kompetenzregion for the staff of the partners. "
+        "Sign in with a personal API token: `Authorization: Bearer <token>` "
+        "(created with `manage.py api_token create EMAIL`)."
     ),
     urls_namespace="api",
     renderer=HtmlSafeJSONRenderer(),

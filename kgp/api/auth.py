@@ -7,14 +7,15 @@ authorises an API call and no CSRF token is involved.
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer
 
 from kgp.accounts.models import User
 from kgp.accounts.services import api_token_authenticate
 
-STAFF_ONLY_MESSAGE = (
-    "Dieser Teil der API steht nur Mitarbeitenden der Partner und der Netzwerkkoordination offen."
+STAFF_ONLY_MESSAGE = gettext_lazy(
+    "This part of the API is open only to the staff of the partners and of the network coordination."
 )
 
 
@@ -31,7 +32,7 @@ class StaffTokenAuth(ApiTokenAuth):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = super().authenticate(request, token)
         if user is not None and not user.is_staff_member:
-            raise AuthorizationError(message=STAFF_ONLY_MESSAGE)
+            raise AuthorizationError(message=str(STAFF_ONLY_MESSAGE))
         return user
 
 

@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 
 from kgp.accounts.models import User
@@ -28,8 +30,8 @@ router = Router(auth=StaffTokenAuth(), tags=["companies"])
 COMMON_ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
 ONE_COMPANY_ERRORS = {404: ErrorOut, **COMMON_ERRORS}
 
-READ_ONLY_MESSAGE = "Sie dürfen dieses Unternehmen nur lesen, nicht ändern."
-CANNOT_CREATE_MESSAGE = "Mit Ihrer Rolle können Sie keine Unternehmen anlegen."
+READ_ONLY_MESSAGE = gettext_lazy("You may only read this company, not change it.")
+CANNOT_CREATE_MESSAGE = gettext_lazy("Your role does not allow you to create companies.")
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -61,7 +63,9 @@ def _topics(keys: Iterable[str] | None) -> list[Topic] | None:
     if unknown:
         known = ", ".join(Topic.objects.order_by("key").values_list("key", flat=True))
         raise ServiceError(
-            f"Unbekannte Themen: {', '.join(unknown)}. Erlaubt sind: {known}.", field="topics", code="unknown_topic"
+            _("Unknown topics: %(unknown)s. Allowed values are: %(known)s.") % {"unknown": ", ".join(unknown), "known": known},
+            field="topics",
+            code="unknown_topic",
         )
     return topics
 
@@ -101,7 +105,7 @@ def create_company(request: HttpRequest, payload: CompanyCreate) -> Status[Compa
     """Coordinators and consultants; the responsible partner follows from the postcode."""
     user = api_user(request)
     if not user.can_edit_crm:
-        raise PermissionDenied(CANNOT_CREATE_MESSAGE)
+        raise PermissionDenied(str(CANNOT_CREATE_MESSAGE))
     topics = _topics(payload.topics) or []
     with transaction.atomic():
         company = company_create(actor=user, data=payload.service_data(), topics=topics, source="api")
@@ -116,7 +120,7 @@ def update_company(request: HttpRequest, company_id: int, payload: CompanyUpdate
     try:
         company = company_for_staff_edit(user, company_id)
     except PermissionDenied:
-        raise PermissionDenied(READ_ONLY_MESSAGE) from None
+        raise PermissionDenied(str(READ_ONLY_MESSAGE)) from None
     topics = _topics(payload.topics)
     with transaction.atomic():
         company = company_update(actor=user, company=company, data=payload.service_data(), topics=topics)

@@ -11,38 +11,47 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from kgp.core.errors import ServiceError
 
-UNAUTHORIZED_MESSAGE = "Nicht angemeldet: erwartet wird ein gültiger API-Token als 'Authorization: Bearer <token>'."
-FORBIDDEN_MESSAGE = "Dafür fehlt Ihnen die Berechtigung."
-NOT_FOUND_MESSAGE = "Nicht gefunden."
-INVALID_INPUT_MESSAGE = "Die Eingabe ist ungültig"
-MALFORMED_BODY_MESSAGE = "Der Request-Body ist kein gültiges JSON."
-MISSING_BODY_MESSAGE = "Der Request-Body fehlt; erwartet wird ein JSON-Objekt."
+# Lazy: the texts come out in the request's language; str() them where they are used.
+UNAUTHORIZED_MESSAGE = gettext_lazy("Not signed in: a valid API token is expected as “Authorization: Bearer <token>”.")
+FORBIDDEN_MESSAGE = gettext_lazy("You do not have permission for this.")
+NOT_FOUND_MESSAGE = gettext_lazy("Not found.")
+MALFORMED_BODY_MESSAGE = gettext_lazy("The request body is not valid JSON.")
+MISSING_BODY_MESSAGE = gettext_lazy("The request body is missing; a JSON object is expected.")
 
-# German texts for the pydantic errors a client can run into; anything else keeps pydantic's text.
-_MESSAGES: dict[str, str] = {
-    "missing": "Pflichtangabe fehlt.",
-    "string_too_short": "Mindestens {min_length} Zeichen erforderlich.",
-    "string_too_long": "Höchstens {max_length} Zeichen erlaubt.",
-    "string_type": "Erwartet wird eine Zeichenkette.",
-    "string_unicode": "Die Zeichenkette enthält ungültige Unicode-Zeichen.",
-    "literal_error": "Erlaubt sind: {expected}.",
-    "int_parsing": "Erwartet wird eine ganze Zahl.",
-    "int_type": "Erwartet wird eine ganze Zahl.",
-    "int_from_float": "Erwartet wird eine ganze Zahl.",
-    "greater_than_equal": "Der Wert muss mindestens {ge} sein.",
-    "less_than_equal": "Der Wert darf höchstens {le} sein.",
-    "bool_parsing": "Erwartet wird true oder false.",
-    "bool_type": "Erwartet wird true oder false.",
-    "list_type": "Erwartet wird eine Liste.",
-    "too_long": "Höchstens {max_length} Einträge erlaubt.",
-    "extra_forbidden": "Dieses Feld gibt es nicht oder es kann nicht gesetzt werden.",
-    "model_attributes_type": "Erwartet wird ein JSON-Objekt.",
-    "dict_type": "Erwartet wird ein JSON-Objekt.",
+# Translated texts for the pydantic errors a client can run into; anything else keeps pydantic's text.
+# The %(name)s placeholders are filled from the error's ctx (which also picks the plural form).
+_MESSAGES = {
+    "missing": gettext_lazy("A required value is missing."),
+    "string_too_short": ngettext_lazy(
+        "At least %(min_length)s character is required.", "At least %(min_length)s characters are required.", "min_length"
+    ),
+    "string_too_long": ngettext_lazy(
+        "At most %(max_length)s character is allowed.", "At most %(max_length)s characters are allowed.", "max_length"
+    ),
+    "string_type": gettext_lazy("Expected a string."),
+    "string_unicode": gettext_lazy("The string contains invalid Unicode characters."),
+    "literal_error": gettext_lazy("Allowed values are: %(expected)s."),
+    "int_parsing": gettext_lazy("Expected a whole number."),
+    "int_type": gettext_lazy("Expected a whole number."),
+    "int_from_float": gettext_lazy("Expected a whole number."),
+    "greater_than_equal": gettext_lazy("The value must be at least %(ge)s."),
+    "less_than_equal": gettext_lazy("The value must be at most %(le)s."),
+    "bool_parsing": gettext_lazy("Expected true or false."),
+    "bool_type": gettext_lazy("Expected true or false."),
+    "list_type": gettext_lazy("Expected a list."),
+    "too_long": ngettext_lazy(
+        "At most %(max_length)s entry is allowed.", "At most %(max_length)s entries are allowed.", "max_length"
+    ),
+    "extra_forbidden": gettext_lazy("This field does not exist or cannot be set."),
+    "model_attributes_type": gettext_lazy("Expected a JSON object."),
+    "dict_type": gettext_lazy("Expected a JSON object."),
 }
 
 
@@ -65,8 +74,8 @@ def error_item(error: dict[str, Any], *, skip: tuple[str, ...] = ()) -> dict[str
     if location == "body" and not parts and error.get("type") == "missing":
         template = MISSING_BODY_MESSAGE
     try:
-        message = template.format(**error.get("ctx", {})) if template else str(error.get("msg", ""))
-    except (KeyError, IndexError):
+        message = template % error.get("ctx", {}) if template is not None else str(error.get("msg", ""))
+    except (KeyError, TypeError, ValueError):
         message = str(error.get("msg", ""))
     return {
         "field": ".".join(parts) or None,
@@ -77,9 +86,11 @@ def error_item(error: dict[str, Any], *, skip: tuple[str, ...] = ()) -> dict[str
 
 
 def summary(items: list[dict[str, Any]]) -> str:
-    """'Die Eingabe ist ungültig: postcode: …; name: …'"""
+    """'The input is invalid: postcode: …; name: …' (in the request's language)."""
     parts = [f"{item['field']}: {item['message']}" if item["field"] else item["message"] for item in items]
-    return f"{INVALID_INPUT_MESSAGE}: " + "; ".join(parts) if parts else INVALID_INPUT_MESSAGE + "."
+    if not parts:
+        return _("The input is invalid.")
+    return _("The input is invalid: %(problems)s") % {"problems": "; ".join(parts)}
 
 
 def install_error_handlers(api: NinjaAPI, *, body_params: tuple[str, ...] = ()) -> None:
@@ -99,22 +110,22 @@ def install_error_handlers(api: NinjaAPI, *, body_params: tuple[str, ...] = ()) 
         return respond(request, 422, summary(items), errors=items)
 
     def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        response = respond(request, 401, UNAUTHORIZED_MESSAGE)
+        response = respond(request, 401, str(UNAUTHORIZED_MESSAGE))
         response["WWW-Authenticate"] = 'Bearer realm="api"'
         return response
 
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         # ninja raises HttpError(400, "Cannot parse request body") for malformed JSON.
         if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
-            return respond(request, 400, MALFORMED_BODY_MESSAGE)
+            return respond(request, 400, str(MALFORMED_BODY_MESSAGE))
         return respond(request, exc.status_code, str(exc))
 
     def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return respond(request, 403, str(exc) or FORBIDDEN_MESSAGE)
+        return respond(request, 403, str(exc) or str(FORBIDDEN_MESSAGE))
 
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         # Deliberately the same body for "does not exist" and "not visible to you".
-        return respond(request, 404, NOT_FOUND_MESSAGE)
+        return respond(request, 404, str(NOT_FOUND_MESSAGE))
 
     api.add_exception_handler(ApiError, on_api_error)
     api.add_exception_handler(ServiceError, on_service_error)

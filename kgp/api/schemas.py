@@ -8,6 +8,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict, StringConstraints, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
@@ -27,7 +28,7 @@ _ALLOWED_CONTROL_CHARS = frozenset("\t\n\r")
 def _no_control_chars(value: str) -> str:
     """Reject NUL and other control characters (PostgreSQL refuses NUL in text outright)."""
     if any((ord(ch) < 32 and ch not in _ALLOWED_CONTROL_CHARS) or ord(ch) == 127 for ch in value):
-        raise PydanticCustomError("control_characters", "Steuerzeichen sind nicht erlaubt.")
+        raise PydanticCustomError("control_characters", _("Control characters are not allowed."))
     return value
 
 
@@ -64,7 +65,7 @@ POSTCODE_PATTERN = r"^[0-9]{5}$"  # [0-9], not \d: \d would also accept the digi
 
 def _postcode(value: str) -> str:
     if not re.fullmatch(POSTCODE_PATTERN, value):
-        raise PydanticCustomError("postcode", "Eine deutsche Postleitzahl hat genau fünf Ziffern.")
+        raise PydanticCustomError("postcode", _("A German postcode has exactly five digits."))
     return value
 
 
@@ -223,5 +224,5 @@ class CompanyUpdate(_CompanyWrite):
     def _not_null(cls, value: Any) -> Any:
         # Runs only for fields that were sent, so None here is an explicit null.
         if value is None:
-            raise PydanticCustomError("null_not_allowed", "Der Wert darf nicht null sein.")
+            raise PydanticCustomError("null_not_allowed", _("The value must not be null."))
         return value

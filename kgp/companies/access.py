@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from kgp.accounts.models import Role, User
 
@@ -98,10 +99,13 @@ def placement_error(user: User, company: Company) -> str | None:
         return None
     partner = company.responsible_partner
     if partner is None:
-        where = "Die Postleitzahl liegt außerhalb der Region; zuständig ist die Netzwerkkoordination."
-    else:
-        where = f"Für die Postleitzahl {company.postcode} ist {partner.name} zuständig."
-    return f"{where} Bitte wenden Sie sich an die Netzwerkkoordination."
+        return _(
+            "The postcode lies outside the region; the network coordination is responsible. "
+            "Please contact the network coordination."
+        )
+    return _(
+        "For the postcode %(postcode)s, %(partner)s is responsible. Please contact the network coordination."
+    ) % {"postcode": company.postcode, "partner": partner.name}
 
 
 def imports_for_staff(user: User) -> QuerySet[CompanyImport]:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from kgp.core.text import fold
 
@@ -51,16 +52,18 @@ class CompanyFilter:
         )
         for name in ("q", "municipality", "partner", "sector", "size_class", "topic", "sort"):
             if CONTROL_CHARS.search(getattr(f, name)):
-                f.errors[name] = "Die Eingabe enthält unzulässige Steuerzeichen."
+                f.errors[name] = _("The input contains control characters, which are not allowed.")
                 setattr(f, name, DEFAULT_SORT if name == "sort" else "")
         if f.sort not in SORTS:
-            f.errors["sort"] = "Unbekannte Sortierung; erlaubt sind: " + ", ".join(SORTS)
+            f.errors["sort"] = _("Unknown sort order; allowed values are: %(allowed)s") % {"allowed": ", ".join(SORTS)}
             f.sort = DEFAULT_SORT
         if f.size_class and f.size_class not in SizeClass.values:
-            f.errors["size_class"] = "Unbekannte Größenklasse; erlaubt sind: " + ", ".join(SizeClass.values)
+            f.errors["size_class"] = _("Unknown size class; allowed values are: %(allowed)s") % {
+                "allowed": ", ".join(SizeClass.values)
+            }
             f.size_class = ""
         if len(f.sector) > 10:
-            f.errors["sector"] = "Der WZ-Code ist zu lang."
+            f.errors["sector"] = _("The WZ code is too long.")
             f.sector = ""
         f._check_keys()
         return f
@@ -71,18 +74,19 @@ class CompanyFilter:
 
         from .models import Topic
 
+        # One whole sentence per kind of key, with %(value)s and %(known)s.
         checks = (
-            ("municipality", Municipality, "Unbekannte Gemeinde"),
-            ("partner", Organisation, "Unbekannte Wirtschaftsförderung"),
-            ("topic", Topic, "Unbekanntes Thema"),
+            ("municipality", Municipality, _("Unknown municipality: %(value)s. Allowed values are: %(known)s.")),
+            ("partner", Organisation, _("Unknown partner agency: %(value)s. Allowed values are: %(known)s.")),
+            ("topic", Topic, _("Unknown topic: %(value)s. Allowed values are: %(known)s.")),
         )
-        for name, model, label in checks:
+        for name, model, message in checks:
             value = getattr(self, name)
             if not value or (name == "partner" and value == "none"):
                 continue
             if not model.objects.filter(key=value).exists():
                 known = ", ".join(model.objects.order_by("key").values_list("key", flat=True))
-                self.errors[name] = f"{label}: {value[:40]}. Erlaubt sind: {known}."
+                self.errors[name] = message % {"value": value[:40], "known": known}
                 setattr(self, name, "")
 
     def is_active(self) -> bool:

@@ -75,6 +75,9 @@ from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Replace, Substr, Upper
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from kgp.accounts.models import Role, User
 from kgp.core.audit import log_action
@@ -98,16 +101,16 @@ REPORT_CREATED_LIMIT = 1_000
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UTF8_BOM = b"\xef\xbb\xbf"
-_BINARY_MAGIC = {
+_BINARY_MAGIC: dict[bytes, str | Promise] = {
     b"%PDF": "PDF",
-    b"MZ": "Programmdatei (EXE)",
-    b"\x7fELF": "Programmdatei",
+    b"MZ": gettext_lazy("Program file (EXE)"),
+    b"\x7fELF": gettext_lazy("Program file"),
     b"PK\x03\x04": "ZIP/XLSX",
-    b"\xd0\xcf\x11\xe0": "Excel 97–2003 (.xls) oder Word",
-    b"\x89PNG": "PNG-Bild",
-    b"\xff\xd8\xff": "JPEG-Bild",
-    b"GIF8": "GIF-Bild",
-    b"\x1f\x8b": "GZIP-Archiv",
+    b"\xd0\xcf\x11\xe0": gettext_lazy("Excel 97–2003 (.xls) or Word"),
+    b"\x89PNG": gettext_lazy("PNG image"),
+    b"\xff\xd8\xff": gettext_lazy("JPEG image"),
+    b"GIF8": gettext_lazy("GIF image"),
+    b"\x1f\x8b": gettext_lazy("GZIP archive"),
 }
 
 
@@ -125,7 +128,7 @@ class ImportFileError(Exception):
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str  # German, for messages
+    label: str | Promise  # shown to users (lazily translated); only ``aliases`` match file headers
     aliases: tuple[str, ...]
     max_length: int | None = None
 
@@ -151,47 +154,47 @@ def _contact_aliases(*suffixes: str) -> tuple[str, ...]:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("name", "Name", ("name", "firmenname", "firma", "unternehmen", "unternehmensname", "company",
+    Column("name", gettext_lazy("Name"), ("name", "firmenname", "firma", "unternehmen", "unternehmensname", "company",
                             "companyname", "firmierung"), _company_max("name")),
-    Column("legal_form", "Rechtsform", ("rechtsform", "legalform", "gesellschaftsform")),
-    Column("register_court", "Registergericht", ("registergericht", "amtsgericht", "handelsregistergericht",
+    Column("legal_form", gettext_lazy("Legal form"), ("rechtsform", "legalform", "gesellschaftsform")),
+    Column("register_court", gettext_lazy("Register court"), ("registergericht", "amtsgericht", "handelsregistergericht",
                                                  "registercourt"), _company_max("register_court")),
-    Column("register_number", "Registernummer", ("registernummer", "registernr", "handelsregisternummer",
+    Column("register_number", gettext_lazy("Register number"), ("registernummer", "registernr", "handelsregisternummer",
                                                  "handelsregisternr", "handelsregister", "hrb", "hrnummer", "hrnr",
                                                  "registernumber", "registerno"), _company_max("register_number")),
-    Column("street", "Straße", ("strasse", "str", "anschrift", "adresse", "strasseundhausnummer",
+    Column("street", gettext_lazy("Street"), ("strasse", "str", "anschrift", "adresse", "strasseundhausnummer",
                                 "strassehausnummer", "strassenr", "street", "address"), _company_max("street")),
-    Column("postcode", "PLZ", ("plz", "postleitzahl", "postcode", "zip", "zipcode", "postalcode")),
-    Column("city", "Ort", ("ort", "stadt", "city", "town", "gemeinde", "wohnort", "sitz"), _company_max("city")),
-    Column("sector_code", "WZ-Code", ("wz", "wzcode", "wz2008", "wz2008code", "wzschluessel", "branche",
+    Column("postcode", gettext_lazy("Postcode"), ("plz", "postleitzahl", "postcode", "zip", "zipcode", "postalcode")),
+    Column("city", gettext_lazy("City"), ("ort", "stadt", "city", "town", "gemeinde", "wohnort", "sitz"), _company_max("city")),
+    Column("sector_code", gettext_lazy("WZ code"), ("wz", "wzcode", "wz2008", "wz2008code", "wzschluessel", "branche",
                                       "branchencode", "branchenschluessel", "sector", "sectorcode", "nace",
                                       "nacecode")),
-    Column("website", "Website", ("website", "webseite", "internet", "internetseite", "internetadresse",
+    Column("website", gettext_lazy("Website"), ("website", "webseite", "internet", "internetseite", "internetadresse",
                                   "homepage", "url", "web"), _company_max("website")),
-    Column("email", "E-Mail", ("email", "emailadresse", "mail", "mailadresse"), _company_max("email")),
-    Column("phone", "Telefon", ("telefon", "tel", "telefonnummer", "telnr", "phone"), _company_max("phone")),
-    Column("description", "Beschreibung", ("beschreibung", "description", "taetigkeit", "unternehmensbeschreibung"),
+    Column("email", gettext_lazy("Email"), ("email", "emailadresse", "mail", "mailadresse"), _company_max("email")),
+    Column("phone", gettext_lazy("Phone"), ("telefon", "tel", "telefonnummer", "telnr", "phone"), _company_max("phone")),
+    Column("description", gettext_lazy("Description"), ("beschreibung", "description", "taetigkeit", "unternehmensbeschreibung"),
            _company_max("description")),
-    Column("year", "Jahr", ("jahr", "geschaeftsjahr", "bezugsjahr", "year", "fiscalyear")),
-    Column("staff_awu", "Beschäftigte", ("beschaeftigte", "mitarbeitende", "mitarbeiter", "mitarbeiterinnen",
+    Column("year", gettext_lazy("Year"), ("jahr", "geschaeftsjahr", "bezugsjahr", "year", "fiscalyear")),
+    Column("staff_awu", gettext_lazy("Employees"), ("beschaeftigte", "mitarbeitende", "mitarbeiter", "mitarbeiterinnen",
                                          "mitarbeiterzahl", "anzahlmitarbeiter", "anzahlbeschaeftigte", "jae",
                                          "employees", "staff", "staffawu")),
-    Column("turnover", "Umsatz", ("umsatz", "jahresumsatz", "umsatzeur", "jahresumsatzeur", "turnover")),
-    Column("balance_sheet_total", "Bilanzsumme", ("bilanzsumme", "bilanzsummeeur", "balancesheettotal")),
-    Column("contact_salutation", "Anrede", ("anrede", "salutation") + _contact_aliases("anrede", "salutation"),
+    Column("turnover", gettext_lazy("Turnover"), ("umsatz", "jahresumsatz", "umsatzeur", "jahresumsatzeur", "turnover")),
+    Column("balance_sheet_total", gettext_lazy("Balance sheet total"), ("bilanzsumme", "bilanzsummeeur", "balancesheettotal")),
+    Column("contact_salutation", gettext_lazy("Salutation"), ("anrede", "salutation") + _contact_aliases("anrede", "salutation"),
            _contact_max("salutation")),
-    Column("contact_first_name", "Vorname der Ansprechperson",
+    Column("contact_first_name", gettext_lazy("Contact first name"),
            ("vorname", "firstname") + _contact_aliases("vorname", "firstname"), _contact_max("first_name")),
-    Column("contact_last_name", "Nachname der Ansprechperson",
+    Column("contact_last_name", gettext_lazy("Contact last name"),
            ("nachname", "familienname", "lastname") + _contact_aliases("nachname", "lastname", "familienname"),
            _contact_max("last_name")),
-    Column("contact_full_name", "Ansprechperson", _CONTACT_PREFIXES + _contact_aliases("name")),
-    Column("contact_function", "Funktion", ("funktion", "position", "function") + _contact_aliases("funktion",
+    Column("contact_full_name", gettext_lazy("Contact"), _CONTACT_PREFIXES + _contact_aliases("name")),
+    Column("contact_function", gettext_lazy("Function"), ("funktion", "position", "function") + _contact_aliases("funktion",
                                                                                               "position", "function"),
            _contact_max("function")),
-    Column("contact_email", "E-Mail der Ansprechperson", _contact_aliases("email", "mail", "emailadresse"),
+    Column("contact_email", gettext_lazy("Contact email"), _contact_aliases("email", "mail", "emailadresse"),
            _contact_max("email")),
-    Column("contact_phone", "Telefon der Ansprechperson", _contact_aliases("telefon", "tel", "phone",
+    Column("contact_phone", gettext_lazy("Contact phone"), _contact_aliases("telefon", "tel", "phone",
                                                                            "telefonnummer"), _contact_max("phone")),
 )  # fmt: skip
 COLUMNS_BY_KEY = {c.key: c for c in COLUMNS}
@@ -251,9 +254,15 @@ LEGAL_FORM_LABELS_DE = {
 
 
 def legal_form_label_de(value: str) -> str:
+    """The German label, whatever the active language (the export file format)."""
     if not value:
         return ""
     return LEGAL_FORM_LABELS_DE.get(value) or str(LegalForm(value).label)
+
+
+def _legal_form_label(value: str) -> str:
+    """The label in the active language, for the preview."""
+    return str(LegalForm(value).label) if value else ""
 
 
 _LEGAL_FORM_VALUES = frozenset(LegalForm.values)
@@ -318,11 +327,11 @@ def _figures_summary(figures: Any) -> str:
     """'2025: 12,5 Beschäftigte, Umsatz 1.250.000 €' for the preview."""
     if figures is None:
         return ""
-    parts = [f"{figures.year}: {_german_number(figures.staff_awu)} Beschäftigte"]
+    parts = [_("%(year)s: %(staff)s employees") % {"year": figures.year, "staff": _german_number(figures.staff_awu)}]
     if figures.turnover is not None:
-        parts.append(f"Umsatz {_german_number(figures.turnover)} €")
+        parts.append(_("turnover %(amount)s €") % {"amount": _german_number(figures.turnover)})
     if figures.balance_sheet_total is not None:
-        parts.append(f"Bilanzsumme {_german_number(figures.balance_sheet_total)} €")
+        parts.append(_("balance sheet total %(amount)s €") % {"amount": _german_number(figures.balance_sheet_total)})
     return ", ".join(parts)
 
 
@@ -383,27 +392,37 @@ def check_upload(file_name: str, size: int, head: bytes) -> str:
     limit = settings.IMPORT_MAX_BYTES
     if size > limit:
         raise ImportFileError(
-            f"Die Datei ist zu groß ({size / 1024 / 1024:.1f} MB); erlaubt sind höchstens {limit // (1024 * 1024)} MB."
+            _("The file is too large (%(size)s MB); at most %(limit)s MB are allowed.")
+            % {"size": f"{size / 1024 / 1024:.1f}", "limit": limit // (1024 * 1024)}
         )
     fmt = file_format(file_name)
     if fmt is None:
-        raise ImportFileError("Bitte eine CSV- oder XLSX-Datei hochladen (Dateiendung .csv oder .xlsx).")
+        raise ImportFileError(_("Please upload a CSV or XLSX file (file extension .csv or .xlsx)."))
     if size == 0 or not head.strip():
-        raise ImportFileError("Die Datei ist leer.")
+        raise ImportFileError(_("The file is empty."))
     if fmt == "xlsx":
         if not head.startswith(b"PK\x03\x04"):
             kind = next((k for magic, k in _BINARY_MAGIC.items() if head.startswith(magic)), "")
+            if kind:
+                raise ImportFileError(
+                    _(
+                        "The file is not an XLSX file (file type: %(kind)s). "
+                        "Please save it in Excel as “Excel Workbook (.xlsx)” or as CSV."
+                    )
+                    % {"kind": kind}
+                )
             raise ImportFileError(
-                "Die Datei ist keine XLSX-Datei" + (f" (sondern {kind})" if kind else "") + ". "
-                "Bitte in Excel als „Excel-Arbeitsmappe (.xlsx)“ oder als CSV speichern."
+                _("The file is not an XLSX file. Please save it in Excel as “Excel Workbook (.xlsx)” or as CSV.")
             )
         return fmt
     for magic, kind in _BINARY_MAGIC.items():
         if head.startswith(magic):
-            raise ImportFileError(f"Die Datei ist keine CSV-Datei, sondern {kind}. Bitte als CSV oder XLSX speichern.")
+            raise ImportFileError(
+                _("The file is not a CSV file (file type: %(kind)s). Please save it as CSV or XLSX.") % {"kind": kind}
+            )
     if b"\x00" in head:
         raise ImportFileError(
-            "Die Datei ist keine Text-Datei (sie enthält Binärdaten). UTF-16-Dateien bitte als „CSV UTF-8“ speichern."
+            _("The file is not a text file (it contains binary data). Please save UTF-16 files as “CSV UTF-8”.")
         )
     return fmt
 
@@ -438,11 +457,13 @@ def decode_text(content: bytes) -> tuple[str, str, dict[int, str], list[str]]:
         text = raw.decode("cp1252", errors="replace")
         decoded.append(text)
         if _UTF8_SEQUENCE.search(raw):
-            line_errors[number] = (
-                f"Zeile {number}: gemischte Zeichenkodierung innerhalb der Zeile (UTF-8 und Windows-1252)."
-            )
+            line_errors[number] = _(
+                "Row %(row)s: mixed character encoding within the row (UTF-8 and Windows-1252)."
+            ) % {"row": number}
         elif "\ufffd" in text:
-            line_errors[number] = f"Zeile {number}: Zeichen, die weder UTF-8 noch Windows-1252 sind."
+            line_errors[number] = _("Row %(row)s: characters that are neither UTF-8 nor Windows-1252.") % {
+                "row": number
+            }
         else:
             cp1252_lines.append(number)
     file_errors: list[str] = []
@@ -454,30 +475,36 @@ def decode_text(content: bytes) -> tuple[str, str, dict[int, str], list[str]]:
         elif len(cp1252_lines) < len(utf8_lines):
             wrong, kind = cp1252_lines, "Windows-1252"
         else:
-            wrong, kind = sorted(utf8_lines + cp1252_lines), "UTF-8 bzw. Windows-1252"
+            wrong, kind = sorted(utf8_lines + cp1252_lines), _("UTF-8 or Windows-1252")
         for number in wrong:
             line_errors.setdefault(
                 number,
-                f"Zeile {number}: gemischte Zeichenkodierung – diese Zeile ist {kind} kodiert, "
-                "der Rest der Datei anders (Umlaute würden verfälscht).",
+                _(
+                    "Row %(row)s: mixed character encoding – this row is encoded in %(encoding)s, "
+                    "the rest of the file differently (umlauts would be garbled)."
+                )
+                % {"row": number, "encoding": kind},
             )
         file_errors.append(
-            "Die Datei mischt die Zeichenkodierungen UTF-8 und Windows-1252 (Zeilen "
-            + _line_list(wrong)
-            + "). Bitte die Datei einheitlich speichern, am besten als „CSV UTF-8“."
+            _(
+                "The file mixes the character encodings UTF-8 and Windows-1252 (rows %(rows)s). "
+                "Please save the file in one encoding, preferably as “CSV UTF-8”."
+            )
+            % {"rows": _line_list(wrong)}
         )
     elif line_errors:
         file_errors.append(
-            "Die Zeichenkodierung der Datei ist fehlerhaft (Zeilen "
-            + _line_list(sorted(line_errors))
-            + "). Bitte die Datei als „CSV UTF-8“ speichern."
+            _("The character encoding of the file is broken (rows %(rows)s). Please save the file as “CSV UTF-8”.")
+            % {"rows": _line_list(sorted(line_errors))}
         )
     return "\n".join(decoded), encoding, line_errors, file_errors
 
 
 def _line_list(numbers: list[int], limit: int = 20) -> str:
     shown = ", ".join(str(n) for n in numbers[:limit])
-    return shown + (f" und {len(numbers) - limit} weitere" if len(numbers) > limit else "")
+    if len(numbers) > limit:
+        return _("%(rows)s and %(count)s more") % {"rows": shown, "count": len(numbers) - limit}
+    return shown
 
 
 def sniff_delimiter(line: str) -> str:
@@ -516,7 +543,9 @@ def read_csv(content: bytes) -> Table:
                 break
             except csv.Error as exc:
                 start = pos + before + 1
-                table.rows.append(RawRow(start, [], f"Zeile {start}: Die Zeile lässt sich nicht lesen ({exc})."))
+                table.rows.append(
+                    RawRow(start, [], _("Row %(row)s: the row cannot be read (%(error)s).") % {"row": start, "error": exc})
+                )
                 restart_at = start
                 break
             start, end = pos + before + 1, pos + reader.line_num
@@ -524,7 +553,7 @@ def read_csv(content: bytes) -> Table:
                 continue
             if width is None:
                 if len(cells) > MAX_COLUMNS:
-                    table.file_errors.append(f"Die Datei hat zu viele Spalten (höchstens {MAX_COLUMNS}).")
+                    table.file_errors.append(_("The file has too many columns (at most %(max)s).") % {"max": MAX_COLUMNS})
                     return table
                 table.header, table.header_line, width = cells, start, len(cells)
                 continue
@@ -536,8 +565,14 @@ def read_csv(content: bytes) -> Table:
                         RawRow(
                             start,
                             [],
-                            f"Zeile {start}: {len(cells)} Felder statt {width} – vermutlich ein nicht "
-                            f"geschlossenes Anführungszeichen (der Datensatz reicht bis Zeile {end}).",
+                            ngettext(
+                                "Row %(row)s: %(count)s field instead of %(expected)s – probably a quotation mark "
+                                "that is not closed (the record runs to line %(end)s).",
+                                "Row %(row)s: %(count)s fields instead of %(expected)s – probably a quotation mark "
+                                "that is not closed (the record runs to line %(end)s).",
+                                len(cells),
+                            )
+                            % {"row": start, "count": len(cells), "expected": width, "end": end},
                         )
                     )
                     restart_at = start
@@ -546,23 +581,34 @@ def read_csv(content: bytes) -> Table:
                     RawRow(
                         start,
                         [],
-                        f"Zeile {start}: {len(cells)} Felder statt {width} – Trennzeichen oder "
-                        "Anführungszeichen prüfen.",
+                        ngettext(
+                            "Row %(row)s: %(count)s field instead of %(expected)s – please check the delimiter "
+                            "and the quotation marks.",
+                            "Row %(row)s: %(count)s fields instead of %(expected)s – please check the delimiter "
+                            "and the quotation marks.",
+                            len(cells),
+                        )
+                        % {"row": start, "count": len(cells), "expected": width},
                     )
                 )
                 continue
             table.rows.append(RawRow(start, cells))
             if len(table.rows) > MAX_ROWS:
-                table.file_errors.append(f"Die Datei hat mehr als {MAX_ROWS:,} Datenzeilen.".replace(",", "."))
+                table.file_errors.append(_("The file has more than %(max)s data rows.") % {"max": _max_rows_text()})
                 return table
         if restart_at is None:
             break
         resyncs += 1
         if resyncs > MAX_CSV_RESYNCS:
-            table.file_errors.append("Die Datei enthält zu viele fehlerhafte Zeilen, um sie weiter zu prüfen.")
+            table.file_errors.append(_("The file contains too many broken rows to check it any further."))
             break
         pos = restart_at  # continue with the line after the broken one
     return table
+
+
+def _max_rows_text() -> str:
+    """MAX_ROWS with a dot as the thousands separator (as before)."""
+    return f"{MAX_ROWS:,}".replace(",", ".")
 
 
 def read_xlsx(content: bytes) -> Table:
@@ -573,20 +619,20 @@ def read_xlsx(content: bytes) -> Table:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names = set(archive.namelist())
             if "xl/workbook.xml" not in names:
-                raise ImportFileError("Die Datei ist keine gültige XLSX-Datei (Excel-Arbeitsmappe).")
+                raise ImportFileError(_("The file is not a valid XLSX file (Excel workbook)."))
             if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
-                raise ImportFileError("Die XLSX-Datei ist entpackt zu groß. Bitte in mehrere Dateien aufteilen.")
+                raise ImportFileError(_("The XLSX file is too large when unpacked. Please split it into several files."))
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except ImportFileError:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure to open the workbook is a broken file
-        raise ImportFileError("Die XLSX-Datei ist beschädigt oder lässt sich nicht lesen.") from exc
+        raise ImportFileError(_("The XLSX file is damaged or cannot be read.")) from exc
     try:
         if not workbook.worksheets:
-            raise ImportFileError("Die XLSX-Datei enthält kein Tabellenblatt.")
+            raise ImportFileError(_("The XLSX file contains no worksheet."))
         sheet = workbook.worksheets[0]
         if len(workbook.worksheets) > 1:
-            table.file_warnings.append(f"Nur das erste Tabellenblatt „{sheet.title}“ wird gelesen.")
+            table.file_warnings.append(_("Only the first worksheet “%(sheet)s” is read.") % {"sheet": sheet.title})
         sheet.reset_dimensions()
         width: int | None = None
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -597,19 +643,19 @@ def read_xlsx(content: bytes) -> Table:
                 while cells and not cell_text(cells[-1]):
                     cells.pop()
                 if len(cells) > MAX_COLUMNS:
-                    table.file_errors.append(f"Die Tabelle hat zu viele Spalten (höchstens {MAX_COLUMNS}).")
+                    table.file_errors.append(_("The sheet has too many columns (at most %(max)s).") % {"max": MAX_COLUMNS})
                     return table
                 table.header, table.header_line, width = cells, number, len(cells)
                 continue
             cells = (cells + [None] * width)[:width]
             table.rows.append(RawRow(number, cells))
             if len(table.rows) > MAX_ROWS:
-                table.file_errors.append(f"Die Datei hat mehr als {MAX_ROWS:,} Datenzeilen.".replace(",", "."))
+                table.file_errors.append(_("The file has more than %(max)s data rows.") % {"max": _max_rows_text()})
                 return table
     except ImportFileError:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure to read the sheet is a broken file
-        raise ImportFileError("Die XLSX-Datei ist beschädigt oder lässt sich nicht lesen.") from exc
+        raise ImportFileError(_("The XLSX file is damaged or cannot be read.")) from exc
     finally:
         workbook.close()
     return table
@@ -619,7 +665,7 @@ def read_table(content: bytes, file_name: str) -> Table:
     fmt = check_upload(file_name, len(content), content[:8192])
     if fmt == "csv" and b"\x00" in content:
         raise ImportFileError(
-            "Die Datei enthält Binärdaten (Null-Bytes) und ist keine lesbare CSV-Datei. Bitte neu als CSV speichern."
+            _("The file contains binary data (null bytes) and is not a readable CSV file. Please save it again as CSV.")
         )
     return read_xlsx(content) if fmt == "xlsx" else read_csv(content)
 
@@ -693,9 +739,9 @@ class RowCheck:
 
     def _text(self, key: str | None, text: str) -> str:
         if key is None:
-            return f"Zeile {self.line}: {text}"
+            return _("Row %(row)s: %(message)s") % {"row": self.line, "message": text}
         header = self.headers.get(key) or (COLUMNS_BY_KEY[key].label if key in COLUMNS_BY_KEY else key)
-        return f"Zeile {self.line}, Spalte „{header}“: {text}"
+        return _("Row %(row)s, column “%(column)s”: %(message)s") % {"row": self.line, "column": header, "message": text}
 
     def error(self, key: str | None, text: str) -> None:
         self.messages.append({"level": "error", "text": self._text(key, text)})
@@ -717,7 +763,7 @@ def _split_full_name(text: str) -> tuple[str, str, str]:
         salutation, parts = parts[0], parts[1:]
     rest = " ".join(parts)
     if "," in rest:
-        last, _, first = rest.partition(",")
+        last, _comma, first = rest.partition(",")
         return salutation, first.strip(), last.strip()
     if len(parts) == 1:
         return salutation, "", parts[0]
@@ -744,22 +790,30 @@ def _parse_row(raw: RawRow, columns: dict[str, int], headers: dict[str, str]) ->
         value = cell_text(raw_value(key))
         column = COLUMNS_BY_KEY[key]
         if value and looks_like_mojibake(value):
-            check.error(key, f"„{value[:40]}“ ist falsch kodiert (z. B. „Ã¼“ statt „ü“). Bitte die Datei als UTF-8 speichern.")
+            check.error(
+                key,
+                _("“%(value)s” is wrongly encoded (e.g. “Ã¼” instead of “ü”). Please save the file as UTF-8.")
+                % {"value": value[:40]},
+            )
         if column.max_length and len(value) > column.max_length:
-            check.error(key, f"zu lang ({len(value)} Zeichen, höchstens {column.max_length}).")
+            check.error(
+                key, _("too long (%(length)s characters, at most %(max)s).") % {"length": len(value), "max": column.max_length}
+            )
         return value
 
     company: dict[str, str] = {}
     name = text("name")
     if not name:
-        check.error("name", "Der Name des Unternehmens fehlt.")
+        check.error("name", _("The name of the company is missing."))
     company["name"] = name
 
     legal = text("legal_form")
     if legal:
         value = parse_legal_form(legal)
         if value is None:
-            check.warn("legal_form", f"Rechtsform „{legal}“ ist unbekannt – wird als „Sonstige“ übernommen.")
+            check.warn(
+                "legal_form", _("Legal form “%(value)s” is unknown – it is imported as “Other”.") % {"value": legal}
+            )
             value = LegalForm.OTHER
         company["legal_form"] = value
 
@@ -770,11 +824,11 @@ def _parse_row(raw: RawRow, columns: dict[str, int], headers: dict[str, str]) ->
         default_prefix = "HRB" if header_norm == "hrb" else ("HRA" if header_norm == "hra" else "")
         normalised = normalise_register_number(number, default_prefix=default_prefix)
         if normalised is None:
-            check.error("register_number", f"„{number}“ ist keine Registernummer (z. B. HRB 12345).")
+            check.error("register_number", _("“%(value)s” is not a register number (e.g. HRB 12345).") % {"value": number})
         else:
             company["register_number"] = normalised
             if not company["register_court"]:
-                check.warn("register_number", "Registergericht fehlt – bitte ergänzen (z. B. Dortmund).")
+                check.warn("register_number", _("The register court is missing – please add it (e.g. Dortmund)."))
 
     company["street"] = text("street")
 
@@ -789,24 +843,29 @@ def _parse_row(raw: RawRow, columns: dict[str, int], headers: dict[str, str]) ->
         if match:
             postcode = match.group(1)
             if len(postcode) == 4:
-                check.warn("postcode", f"PLZ „{postcode}“ hat vier Ziffern – als „0{postcode}“ gelesen.")
+                check.warn(
+                    "postcode",
+                    _("Postcode “%(postcode)s” has four digits – read as “0%(postcode)s”.") % {"postcode": postcode},
+                )
                 postcode = "0" + postcode
     if not postcode:
-        check.error("postcode", "Die PLZ fehlt.")
+        check.error("postcode", _("The postcode is missing."))
     elif not re.fullmatch(r"\d{5}", postcode):
-        check.error("postcode", f"„{postcode}“ ist keine gültige PLZ (fünf Ziffern).")
+        check.error("postcode", _("“%(value)s” is not a valid postcode (five digits).") % {"value": postcode})
     company["postcode"] = postcode
 
     city = text("city")
     if not city:
-        check.error("city", "Der Ort fehlt.")
+        check.error("city", _("The city is missing."))
     company["city"] = city
 
     sector = text("sector_code")
     if sector:
         code = parse_wz_code(sector)
         if code is None:
-            check.error("sector_code", f"„{sector}“ ist kein gültiger WZ-2008-Code (z. B. C25.62 oder 25.62).")
+            check.error(
+                "sector_code", _("“%(value)s” is not a valid WZ 2008 code (e.g. C25.62 or 25.62).") % {"value": sector}
+            )
         else:
             company["sector_code"] = code
 
@@ -816,11 +875,11 @@ def _parse_row(raw: RawRow, columns: dict[str, int], headers: dict[str, str]) ->
         try:
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
-            check.error("website", f"„{website}“ ist keine gültige Internetadresse.")
+            check.error("website", _("“%(value)s” is not a valid web address.") % {"value": website})
         else:
             website = url
             if len(url) > (COLUMNS_BY_KEY["website"].max_length or 300):
-                check.error("website", "zu lang.")
+                check.error("website", _("too long."))
     company["website"] = website
 
     email = text("email")
@@ -828,7 +887,7 @@ def _parse_row(raw: RawRow, columns: dict[str, int], headers: dict[str, str]) ->
         try:
             validate_email(email)
         except ValidationError:
-            check.error("email", f"„{email}“ ist keine gültige E-Mail-Adresse.")
+            check.error("email", _("“%(value)s” is not a valid email address.") % {"value": email})
     company["email"] = email
     company["phone"] = text("phone")
     company["description"] = text("description")
@@ -838,7 +897,7 @@ def _parse_row(raw: RawRow, columns: dict[str, int], headers: dict[str, str]) ->
     contact_name = " ".join(p for p in (contact.get("first_name", ""), contact.get("last_name", "")) if p) if contact else ""
     summary = {
         "name": name,
-        "legal_form": legal_form_label_de(company.get("legal_form", "")),
+        "legal_form": _legal_form_label(company.get("legal_form", "")),
         "register": " ".join(p for p in (company.get("register_number", number), company["register_court"]) if p),
         "address": ", ".join(p for p in (company["street"], f"{postcode} {city}".strip()) if p),
         "contact": contact_name,
@@ -856,7 +915,7 @@ def _parse_figures(check: RowCheck, raw_value: Callable[[str], Any], columns: di
         try:
             values[key] = parse_decimal(raw_value(key))
         except ValueError:
-            check.error(key, f"„{cell_text(raw_value(key))}“ ist keine Zahl.")
+            check.error(key, _("“%(value)s” is not a number.") % {"value": cell_text(raw_value(key))})
             return None
     if all(values[k] is None for k in FIGURE_KEYS):
         return None
@@ -864,13 +923,13 @@ def _parse_figures(check: RowCheck, raw_value: Callable[[str], Any], columns: di
     this_year = timezone.localdate().year
     ok = True
     if year is None:
-        check.error("year", "Das Jahr fehlt (nötig für Beschäftigte, Umsatz und Bilanzsumme).")
+        check.error("year", _("The year is missing (needed for employees, turnover and balance sheet total)."))
         ok = False
     elif year != year.to_integral_value() or not 1990 <= int(year) <= this_year + 1:
-        check.error("year", f"Das Jahr muss zwischen 1990 und {this_year + 1} liegen.")
+        check.error("year", _("The year must be between 1990 and %(max)s.") % {"max": this_year + 1})
         ok = False
     if staff is None:
-        check.error("staff_awu", "Die Zahl der Beschäftigten fehlt (nötig, wenn ein Jahr angegeben ist).")
+        check.error("staff_awu", _("The number of employees is missing (needed when a year is given)."))
         ok = False
     limits = {
         "staff_awu": services.MAX_STAFF_AWU,
@@ -882,10 +941,10 @@ def _parse_figures(check: RowCheck, raw_value: Callable[[str], Any], columns: di
         if value is None:
             continue
         if value < 0:
-            check.error(key, "darf nicht negativ sein.")
+            check.error(key, _("must not be negative."))
             ok = False
         elif value > limit:
-            check.error(key, f"{value} ist unplausibel hoch.")
+            check.error(key, _("%(value)s is implausibly high.") % {"value": value})
             ok = False
     if not ok:
         return None
@@ -918,16 +977,19 @@ def _parse_contact(check: RowCheck, text: Callable[[str], str], columns: dict[st
         for key, value in (("contact_first_name", first), ("contact_last_name", last)):
             limit = COLUMNS_BY_KEY[key].max_length
             if limit and len(value) > limit:
-                check.error("contact_full_name", f"zu lang ({len(value)} Zeichen, höchstens {limit}).")
+                check.error(
+                    "contact_full_name",
+                    _("too long (%(length)s characters, at most %(max)s).") % {"length": len(value), "max": limit},
+                )
     if not last:
         column = next((k for k in ("contact_last_name", "contact_full_name") if k in columns), None)
-        check.error(column, "Der Nachname der Ansprechperson fehlt.")
+        check.error(column, _("The last name of the contact is missing."))
     email = values.get("contact_email", "")
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            check.error("contact_email", f"„{email}“ ist keine gültige E-Mail-Adresse.")
+            check.error("contact_email", _("“%(value)s” is not a valid email address.") % {"value": email})
     return {
         "salutation": salutation,
         "first_name": first,
@@ -949,14 +1011,17 @@ def _map_columns(table: Table) -> tuple[dict[str, int], dict[str, str], list[dic
         if not label:
             continue
         key = column_for_header(label)
-        described.append({"header": label, "field": key or "", "label": COLUMNS_BY_KEY[key].label if key else ""})
+        described.append({"header": label, "field": key or "", "label": str(COLUMNS_BY_KEY[key].label) if key else ""})
         if key is None:
             ignored.append(label)
             continue
         if key in columns:
             errors.append(
-                f"Die Spalten „{headers[key]}“ und „{label}“ bedeuten beide „{COLUMNS_BY_KEY[key].label}“. "
-                "Bitte eine davon entfernen oder umbenennen."
+                _(
+                    "The columns “%(first)s” and “%(second)s” both mean “%(meaning)s”. "
+                    "Please remove or rename one of them."
+                )
+                % {"first": headers[key], "second": label, "meaning": COLUMNS_BY_KEY[key].label}
             )
             continue
         columns[key] = index
@@ -964,12 +1029,22 @@ def _map_columns(table: Table) -> tuple[dict[str, int], dict[str, str], list[dic
     for key in REQUIRED_COLUMNS:
         if key not in columns:
             column = COLUMNS_BY_KEY[key]
-            examples = " oder ".join(f"„{a}“" for a in _HEADER_EXAMPLES[key])
-            errors.append(f"Pflichtspalte „{column.label}“ fehlt (Überschrift z. B. {examples}).")
+            first, second = _HEADER_EXAMPLES[key]
+            errors.append(
+                _("Required column “%(column)s” is missing (heading e.g. “%(first)s” or “%(second)s”).")
+                % {"column": column.label, "first": first, "second": second}
+            )
     return columns, headers, described, ignored, errors
 
 
+# Two example headings per required column (headings the import recognises, not UI text).
 _HEADER_EXAMPLES = {"name": ("Name", "Firmenname"), "postcode": ("PLZ", "Postleitzahl"), "city": ("Ort", "Stadt")}
+
+
+def _quoted_list(items: Iterable[Any]) -> str:
+    """'„A“, „B“' in German, '“A”, “B”' in English."""
+    # Translators: quotation marks around one column heading in a list of headings.
+    return ", ".join(_("“%(text)s”") % {"text": item} for item in items)
 
 
 def analyse(content: bytes, file_name: str, user: User) -> tuple[dict[str, Any], Plan]:
@@ -988,22 +1063,27 @@ def analyse(content: bytes, file_name: str, user: User) -> tuple[dict[str, Any],
     }
     plan = Plan()
     if not table.header:
-        report["file_errors"].append("Die Datei enthält keine Überschriftszeile und keine Daten.")
+        report["file_errors"].append(_("The file contains neither a header row nor data."))
     columns, headers, described, ignored, column_errors = _map_columns(table)
     report["columns"], report["ignored_columns"] = described, ignored
     report["file_errors"].extend(column_errors if table.header else [])
     if ignored:
-        report["file_warnings"].append("Ignorierte Spalten: " + ", ".join(f"„{h}“" for h in ignored) + ".")
+        report["file_warnings"].append(_("Ignored columns: %(columns)s.") % {"columns": _quoted_list(ignored)})
     has_figures = "year" in columns and "staff_awu" in columns
     if not has_figures and any(k in columns for k in FIGURE_KEYS):
+        figure_headers = [headers[k] for k in FIGURE_KEYS if k in columns]
         report["file_warnings"].append(
-            "Kennzahlen werden nur mit den Spalten „Jahr“ und „Beschäftigte“ übernommen; "
-            "die Spalten " + ", ".join(f"„{headers[k]}“" for k in FIGURE_KEYS if k in columns) + " werden ignoriert."
+            ngettext(
+                "Figures are only imported with the columns “Year” and “Employees”; the column %(columns)s is ignored.",
+                "Figures are only imported with the columns “Year” and “Employees”; the columns %(columns)s are ignored.",
+                len(figure_headers),
+            )
+            % {"columns": _quoted_list(figure_headers)}
         )
     if table.header and table.line_errors.get(table.header_line):
         report["file_errors"].append(table.line_errors[table.header_line])
     if table.header and not table.rows and not report["file_errors"]:
-        report["file_errors"].append("Die Datei enthält keine Datenzeilen.")
+        report["file_errors"].append(_("The file contains no data rows."))
     if column_errors or not table.header:
         _finish_report(report, plan)
         return report, plan
@@ -1057,7 +1137,9 @@ def analyse(content: bytes, file_name: str, user: User) -> tuple[dict[str, Any],
                 None,
             )
             if duplicate is not None:
-                check.warn(None, f"Ansprechperson steht schon in Zeile {duplicate} – wird nur einmal übernommen.")
+                check.warn(
+                    None, _("The contact already appears in row %(row)s – it is imported only once.") % {"row": duplicate}
+                )
             else:
                 group.contacts.append((raw.line, parsed.contact))
         if parsed.figures is not None:
@@ -1069,7 +1151,10 @@ def analyse(content: bytes, file_name: str, user: User) -> tuple[dict[str, Any],
                 parsed.figures.turnover,
                 parsed.figures.balance_sheet_total,
             ):
-                check.error("year", f"Für {parsed.figures.year} stehen in Zeile {existing.line} andere Zahlen.")
+                check.error(
+                    "year",
+                    _("Row %(row)s has different figures for %(year)s.") % {"year": parsed.figures.year, "row": existing.line},
+                )
     _database_duplicates(plan, checks, user)
     for entry in report["rows"]:
         check = checks.get(entry["line"])
@@ -1100,8 +1185,11 @@ def _group_for(
         if group is not None and group.name_key != key:
             check.error(
                 "register_number",
-                f"{data['register_number']} steht schon in Zeile {group.first_line} für „{group.data['name']}“ – "
-                "Registernummer doppelt in der Datei.",
+                _(
+                    "%(number)s already appears in row %(row)s for “%(name)s” – "
+                    "the register number occurs twice in the file."
+                )
+                % {"number": data["register_number"], "row": group.first_line, "name": group.data["name"]},
             )
             return None
         if group is None:
@@ -1125,7 +1213,8 @@ def _group_for(
         elif field_name != "name" and fold(str(current)) != fold(str(value)):
             check.warn(
                 field_name if field_name in COLUMNS_BY_KEY else None,
-                f"weicht von Zeile {group.first_line} ab („{current}“) – es gilt Zeile {group.first_line}.",
+                _("differs from row %(row)s (“%(value)s”) – row %(row)s applies.")
+                % {"row": group.first_line, "value": current},
             )
     return group
 
@@ -1139,16 +1228,29 @@ def _region_messages(check: RowCheck, group: CompanyPlan, user: User) -> None:
         return
     coordinator = user.role == Role.COORDINATOR
     if group.municipality is None:
-        text = f"PLZ {postcode} liegt außerhalb der Region – zuständig ist die Netzwerkkoordination."
         if coordinator:
-            check.warn("postcode", text)
+            check.warn(
+                "postcode",
+                _("Postcode %(postcode)s is outside the region – the network coordination is responsible.")
+                % {"postcode": postcode},
+            )
         else:
-            check.error("postcode", text + " Bitte geben Sie diese Zeile an die Netzwerkkoordination weiter.")
+            check.error(
+                "postcode",
+                _(
+                    "Postcode %(postcode)s is outside the region – the network coordination is responsible. "
+                    "Please pass this row on to the network coordination."
+                )
+                % {"postcode": postcode},
+            )
     elif not coordinator and group.municipality.partner_id != user.organisation_id:
         check.error(
             "postcode",
-            f"PLZ {postcode} gehört zu {group.municipality.name} – zuständig ist {group.municipality.partner.name}. "
-            "Bitte geben Sie diese Zeile an die Netzwerkkoordination weiter.",
+            _(
+                "Postcode %(postcode)s belongs to %(municipality)s – %(partner)s is responsible. "
+                "Please pass this row on to the network coordination."
+            )
+            % {"postcode": postcode, "municipality": group.municipality.name, "partner": group.municipality.partner.name},
         )
 
 
@@ -1200,9 +1302,9 @@ def _database_duplicates(plan: Plan, checks: dict[int, RowCheck], user: User) ->
                 if courts_compatible(court, existing_court):
                     same_register.add(pk)
                     if pk in visible:
-                        check.error("register_number", f"existiert bereits: {name}")
+                        check.error("register_number", _("already exists: %(name)s") % {"name": name})
                     else:
-                        check.error("register_number", "Registernummer bereits vergeben.")
+                        check.error("register_number", _("The register number is already taken."))
         if group.name_key:
             municipality_id = group.municipality.pk if group.municipality is not None else None
             for pk, name, key, existing_municipality, postcode in name_hits.get(group.name_key[:4], []):
@@ -1215,9 +1317,15 @@ def _database_duplicates(plan: Plan, checks: dict[int, RowCheck], user: User) ->
                 )
                 if same_place and difflib.SequenceMatcher(None, group.name_key, key).ratio() >= services.SIMILARITY_THRESHOLD:
                     if pk in visible:
-                        check.warn("name", f"ähnliches Unternehmen bereits erfasst: {name} – bitte prüfen, ob es dasselbe ist.")
+                        check.warn(
+                            "name",
+                            _("a similar company is already recorded: %(name)s – please check whether it is the same.")
+                            % {"name": name},
+                        )
                     else:
-                        check.warn("name", "Ein Unternehmen mit ähnlichem Namen ist bereits erfasst (nicht in Ihrem Zugriff).")
+                        check.warn(
+                            "name", _("A company with a similar name is already recorded (outside your access).")
+                        )
                     break
 
 
@@ -1310,14 +1418,16 @@ def execute_import(import_id: int) -> dict[str, Any]:
     user = _actor(company_import)
     try:
         if user is None or not user.can_edit_crm:
-            raise ServiceError("Die Person, die den Import bestätigt hat, darf das CRM nicht mehr bearbeiten.")
+            raise ServiceError(_("The person who confirmed the import may no longer edit the CRM."))
         report, plan = analyse(bytes(company_import.content), company_import.file_name, user)
         if report_has_errors(report):
             report["confirmed_by"] = company_import.report.get("confirmed_by")
             company_import.report = report
             raise ServiceError(
-                "Die Prüfung vor dem Import hat neue Fehler gefunden (die Daten haben sich inzwischen geändert). "
-                "Bitte die Datei erneut hochladen."
+                _(
+                    "The check before the import found new errors (the data has changed in the meantime). "
+                    "Please upload the file again."
+                )
             )
         with transaction.atomic():
             result = _apply(plan, company_import, user, lambda done: _progress(key, done, plan.rows_total))
@@ -1329,7 +1439,7 @@ def execute_import(import_id: int) -> dict[str, Any]:
         return {"status": "failed", "error": exc.message}
     except Exception as exc:
         logger.exception("company import %s failed", import_id)
-        _fail(company_import, f"Unerwarteter Fehler ({type(exc).__name__}); es wurde nichts importiert.")
+        _fail(company_import, _("Unexpected error (%(error)s); nothing was imported.") % {"error": type(exc).__name__})
         raise
     report = dict(company_import.report or {})
     report["result"] = result
@@ -1388,7 +1498,9 @@ def _apply(plan: Plan, company_import: CompanyImport, user: User, progress: Call
                 )
                 figures += 1
         except ServiceError as exc:
-            raise ServiceError(f"Zeile {line}: {exc.message} Es wurde nichts importiert.", field=exc.field) from exc
+            raise ServiceError(
+                _("Row %(row)s: %(message)s Nothing was imported.") % {"row": line, "message": exc.message}, field=exc.field
+            ) from exc
         if len(created) < REPORT_CREATED_LIMIT:
             created.append([company.pk, company.name])
         before = done

@@ -15,6 +15,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kgp.accounts.models import User
 from kgp.core.audit import diff, log_action, snapshot
@@ -75,7 +77,7 @@ def _full_clean(instance: Any, **kwargs: Any) -> None:
         raise ServiceError(" ".join(messages), field=None if field == "__all__" else field) from exc
 
 
-DUPLICATE_REGISTER_MESSAGE = "Ein Unternehmen mit diesem Registergericht und dieser Registernummer ist bereits erfasst."
+DUPLICATE_REGISTER_MESSAGE = gettext_lazy("A company with this register court and register number is already recorded.")
 
 
 def _validate(company: Company) -> None:
@@ -86,7 +88,7 @@ def _validate(company: Company) -> None:
             register_number__iexact=company.register_number,
         ).exclude(pk=company.pk)
         if clash.exists():
-            raise ServiceError(DUPLICATE_REGISTER_MESSAGE, field="register_number", code="duplicate_register")
+            raise ServiceError(str(DUPLICATE_REGISTER_MESSAGE), field="register_number", code="duplicate_register")
     _full_clean(
         company, exclude=["municipality", "responsible_partner", "created_by", "merged_into"], validate_constraints=False
     )
@@ -100,7 +102,7 @@ def _save_company(company: Company) -> None:
             company.save()
     except IntegrityError as exc:
         raise ServiceError(
-            DUPLICATE_REGISTER_MESSAGE,
+            str(DUPLICATE_REGISTER_MESSAGE),
             field="register_number",
             code="duplicate_register",
         ) from exc
@@ -161,13 +163,14 @@ def company_update(
     return company
 
 
-def _check_amount(value: Decimal | None, label: str, limit: Decimal) -> None:
+def _check_amount(value: Decimal | None, limit: Decimal, *, negative: str, too_high: str) -> None:
+    """`negative` and `too_high` are whole translated sentences; `too_high` has a %(value)s placeholder."""
     if value is None:
         return
     if value < 0:
-        raise ServiceError(f"{label} darf nicht negativ sein.")
+        raise ServiceError(negative)
     if value > limit:
-        raise ServiceError(f"{label} ist unplausibel hoch ({value}). Bitte die Angabe prüfen.")
+        raise ServiceError(too_high % {"value": value})
 
 
 @transaction.atomic
@@ -183,10 +186,27 @@ def figures_set(
     """Record (or correct) one financial year and recompute the size class."""
     this_year = timezone.localdate().year
     if not 1990 <= int(year) <= this_year + 1:
-        raise ServiceError(f"Das Geschäftsjahr muss zwischen 1990 und {this_year + 1} liegen.", field="year")
-    _check_amount(staff_awu, "Die Zahl der Beschäftigten (JAE)", MAX_STAFF_AWU)
-    _check_amount(turnover, "Der Jahresumsatz", MAX_AMOUNT)
-    _check_amount(balance_sheet_total, "Die Bilanzsumme", MAX_AMOUNT)
+        raise ServiceError(
+            _("The financial year must lie between 1990 and %(last_year)s.") % {"last_year": this_year + 1}, field="year"
+        )
+    _check_amount(
+        staff_awu,
+        MAX_STAFF_AWU,
+        negative=_("The number of employees (AWU) must not be negative."),
+        too_high=_("The number of employees (AWU) is implausibly high (%(value)s). Please check the figure."),
+    )
+    _check_amount(
+        turnover,
+        MAX_AMOUNT,
+        negative=_("The annual turnover must not be negative."),
+        too_high=_("The annual turnover is implausibly high (%(value)s). Please check the figure."),
+    )
+    _check_amount(
+        balance_sheet_total,
+        MAX_AMOUNT,
+        negative=_("The balance sheet total must not be negative."),
+        too_high=_("The balance sheet total is implausibly high (%(value)s). Please check the figure."),
+    )
     company = Company.objects.select_for_update().get(pk=company.pk)
     figures, created = YearlyFigures.objects.get_or_create(
         company=company, year=year, defaults={"staff_awu": staff_awu}
@@ -222,17 +242,33 @@ class HoldingData:
 @transaction.atomic
 def holding_add(*, actor: User | None, company: Company, year: int, holding: HoldingData) -> Holding:
     if holding.kind not in Holding.Kind.values:
-        raise ServiceError("Die Art der Beteiligung ist unbekannt.", field="kind")
+        raise ServiceError(_("The kind of holding is unknown."), field="kind")
+    # The literal "%" in the next two messages is never %-formatted.
     if not Decimal(0) < holding.share_percent <= Decimal(100):
-        raise ServiceError("Der Anteil muss größer als 0 und höchstens 100 % sein.", field="share_percent")
+        raise ServiceError(_("The share must be greater than 0 and at most 100%."), field="share_percent")
     if holding.kind == Holding.Kind.PARTNER and not Decimal(25) <= holding.share_percent <= Decimal(50):
         raise ServiceError(
-            "Ein Partnerunternehmen hält 25 % bis 50 %; darüber ist es ein verbundenes Unternehmen.",
+            _("A partner enterprise holds 25% to 50%; above that it is a linked enterprise."),
             field="share_percent",
         )
-    _check_amount(holding.staff_awu, "Die Beschäftigtenzahl", MAX_STAFF_AWU)
-    _check_amount(holding.turnover, "Der Umsatz", MAX_AMOUNT)
-    _check_amount(holding.balance_sheet_total, "Die Bilanzsumme", MAX_AMOUNT)
+    _check_amount(
+        holding.staff_awu,
+        MAX_STAFF_AWU,
+        negative=_("The number of employees must not be negative."),
+        too_high=_("The number of employees is implausibly high (%(value)s). Please check the figure."),
+    )
+    _check_amount(
+        holding.turnover,
+        MAX_AMOUNT,
+        negative=_("The turnover must not be negative."),
+        too_high=_("The turnover is implausibly high (%(value)s). Please check the figure."),
+    )
+    _check_amount(
+        holding.balance_sheet_total,
+        MAX_AMOUNT,
+        negative=_("The balance sheet total must not be negative."),
+        too_high=_("The balance sheet total is implausibly high (%(value)s). Please check the figure."),
+    )
     obj = Holding.objects.create(company=company, year=year, **holding.__dict__)
     log_action(actor=actor, action="create", obj=obj, company=company, changes=snapshot(obj, ("name", "kind", "share_percent")))
     if company.is_autonomous:
@@ -319,7 +355,7 @@ def consent_record(
 ) -> Consent:
     """Record a consent given or withdrawn, with the text shown, and update the flags it drives."""
     if kind not in Consent.Kind.values:
-        raise ServiceError("Unbekannte Art der Einwilligung.")
+        raise ServiceError(_("Unknown kind of consent."))
     consent = Consent.objects.create(
         company=company,
         contact=contact,
@@ -402,9 +438,9 @@ def contact_delete(*, actor: User | None, contact: Contact) -> None:
 def note_create(*, actor: User, company: Company, text: str) -> Note:
     text = (text or "").strip()
     if not text:
-        raise ServiceError("Die Notiz ist leer.", field="text")
+        raise ServiceError(_("The note is empty."), field="text")
     if len(text) > 10000:
-        raise ServiceError("Eine Notiz darf höchstens 10.000 Zeichen lang sein.", field="text")
+        raise ServiceError(_("A note may be at most 10,000 characters long."), field="text")
     note = Note.objects.create(company=company, author=actor, text=text)
     log_action(actor=actor, action="create", obj=note, company=company)
     return note
@@ -446,11 +482,11 @@ def company_merge(*, actor: User, keep: Company, remove: Company) -> Company:
     `remove` stays as an inactive record pointing to `keep`, so old links and audit entries resolve.
     """
     if keep.pk == remove.pk:
-        raise ServiceError("Ein Unternehmen kann nicht mit sich selbst zusammengeführt werden.")
+        raise ServiceError(_("A company cannot be merged with itself."))
     keep = Company.objects.select_for_update().get(pk=keep.pk)
     remove = Company.objects.select_for_update().get(pk=remove.pk)
     if not remove.is_active or not keep.is_active:
-        raise ServiceError("Eines der Unternehmen wurde bereits zusammengeführt.")
+        raise ServiceError(_("One of the companies has already been merged."))
     filled = {}
     for field in COMPANY_FIELDS:
         if getattr(keep, field) in ("", None) and getattr(remove, field) not in ("", None):
@@ -505,8 +541,7 @@ def membership_request(*, user: User, company: Company) -> CompanyMembership:
     pending = CompanyMembership.objects.filter(user=user, status=CompanyMembership.Status.PENDING).count()
     if pending >= MAX_PENDING_REQUESTS:
         raise ServiceError(
-            "Sie haben bereits mehrere offene Beitrittsanfragen. Bitte warten Sie die Entscheidung der "
-            "Wirtschaftsförderung ab.",
+            _("You already have several open join requests. Please wait for the agency's decision."),
             code="too_many_requests",
         )
     membership = CompanyMembership.objects.create(user=user, company=company)
@@ -517,7 +552,7 @@ def membership_request(*, user: User, company: Company) -> CompanyMembership:
 @transaction.atomic
 def membership_decide(*, actor: User, membership: CompanyMembership, approve: bool) -> CompanyMembership:
     if membership.status != CompanyMembership.Status.PENDING:
-        raise ServiceError("Über diese Anfrage wurde bereits entschieden.")
+        raise ServiceError(_("This request has already been decided."))
     membership.status = CompanyMembership.Status.APPROVED if approve else CompanyMembership.Status.REJECTED
     membership.decided_at = timezone.now()
     membership.decided_by = actor

@@ -250,3 +250,11 @@ def test_detail_needs_few_queries(api_as, consultant, company, django_assert_max
     client.get(company_url(company.pk))
     with django_assert_max_num_queries(3):  # token, company with relations, topics
         assert client.get(company_url(company.pk)).status_code == 200
+
+
+def test_messages_follow_the_requested_language(api_as, consultant):
+    client = api_as(consultant)
+    german = client.client.get(COMPANIES, {"sort": "price"}, headers={**client._headers(), "Accept-Language": "de"})
+    english = client.client.get(COMPANIES, {"sort": "price"}, headers={**client._headers(), "Accept-Language": "en"})
+    assert "Unbekannte Sortierung" in german.json()["detail"]
+    assert "Unknown sort order" in english.json()["detail"]

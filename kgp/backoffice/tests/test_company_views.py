@@ -409,3 +409,12 @@ def test_merge_search_by_name_and_comparison(client, consultant, company):
     page = client.get(reverse("backoffice:company_merge", args=[company.pk]), {"other": other.pk})
     phone_row = next(r for r in page.context["rows"] if r[2] == "0231 5")
     assert phone_row[3] is True  # empty in the kept company: taken over
+
+
+def test_service_messages_are_english_in_the_english_interface(client, consultant):
+    client.force_login(consultant)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.post(reverse("backoffice:company_create"), {"name": "Fremd GmbH", "postcode": "59174", "city": "Kamen"})
+    assert response.status_code == 400
+    error = str(response.context["form"].errors["postcode"])
+    assert "network coordination" in error and "Netzwerkkoordination" not in error
