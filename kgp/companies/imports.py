@@ -76,8 +76,8 @@ from django.db.models import Value
 from django.db.models.functions import Replace, Substr, Upper
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from kgp.accounts.models import Role, User
 from kgp.core.audit import log_action
@@ -1349,6 +1349,7 @@ def report_has_errors(report: dict[str, Any]) -> bool:
 def create_import(*, user: User, file_name: str, content: bytes) -> CompanyImport:
     """Check the file and store it with its preview report. ImportFileError for an unusable file."""
     report, plan = analyse(content, file_name, user)
+    report["language"] = get_language() or settings.LANGUAGE_CODE  # the worker reports in the same language
     status = CompanyImport.Status.INVALID if report_has_errors(report) else CompanyImport.Status.VALIDATED
     return CompanyImport.objects.create(
         created_by=user,
