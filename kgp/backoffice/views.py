@@ -120,9 +120,6 @@ def _render_detail(
         "company": company,
         "full_view": full_view,
         "can_edit": access.can_edit_company(user, company),
-        "figures": company.figures.all(),
-        "holdings": company.holdings.all(),
-        "periods": company.size_periods.all(),
         "topics": company.topics.all(),
         "open_form": next(iter(bound), "") if bound else "",
         **_unbound_detail_forms(),
@@ -130,6 +127,9 @@ def _render_detail(
     }
     if full_view:
         context |= {
+            "figures": company.figures.all(),
+            "holdings": company.holdings.all(),
+            "periods": company.size_periods.all(),
             "contacts": company.contacts.all(),
             "consents": company.consents.select_related("recorded_by", "contact")[:20],
             "timeline": company_timeline(company, limit=50),

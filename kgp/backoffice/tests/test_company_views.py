@@ -389,7 +389,7 @@ def test_other_agency_sees_only_what_sharing_covers(client, other_consultant, co
     body = response.content.decode()
     assert response.status_code == 200 and company.name in body
     assert "geheim@example.org" not in body
-    assert "timeline" not in response.context
+    assert "timeline" not in response.context and "figures" not in response.context
 
 
 def test_timeline_shows_amounts_in_german_format(client, consultant, company):
