@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -176,7 +176,9 @@ def company_create(request: HttpRequest) -> HttpResponse:
             )
         ]
         visible_ids = set(access.companies_for_staff(user).filter(pk__in=[d.pk for d in duplicates]).values_list("pk", flat=True))
-        same_register = any(d.register_number and d.register_number.upper() == data.get("register_number", "").upper() for d in duplicates)
+        same_register = bool(data.get("register_number")) and any(
+            d.register_number.upper() == data["register_number"].upper() for d in duplicates
+        )
         if duplicates and (same_register or request.POST.get("confirm_duplicate") != "1"):
             if same_register:
                 form.add_error("register_number", _("A company with this register court and number exists already."))

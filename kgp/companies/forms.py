@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .models import WZ_CODE_VALIDATOR, Company, Contact, Holding, Topic
-from .parsing import parse_decimal, parse_wz_code
+from .parsing import normalise_court, normalise_register_number, parse_decimal, parse_wz_code
 
 COMPANY_FORM_FIELDS = [
     "name", "legal_form", "register_court", "register_number", "street", "postcode", "city", "sector_code",
@@ -51,7 +51,11 @@ class CompanyForm(forms.ModelForm):
         return code
 
     def clean_register_number(self) -> str:
-        return " ".join((self.cleaned_data.get("register_number") or "").upper().split()).strip()
+        value = (self.cleaned_data.get("register_number") or "").strip()
+        return (normalise_register_number(value) or " ".join(value.upper().split())) if value else ""
+
+    def clean_register_court(self) -> str:
+        return normalise_court(self.cleaned_data.get("register_court") or "")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -87,7 +87,14 @@ from kgp.organisations.models import PostcodeRange
 
 from . import access, services
 from .models import Company, CompanyImport, Contact, LegalForm
-from .parsing import parse_decimal, parse_wz_code
+from .parsing import (
+    court_key,
+    courts_compatible,
+    normalise_register_number,
+    parse_decimal,
+    parse_wz_code,
+    register_key,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -276,36 +283,6 @@ def parse_legal_form(text: str) -> str | None:
     if key in _LEGAL_FORM_VALUES:
         return key
     return _LEGAL_FORM_ALIASES.get(key)
-
-
-_REGISTER_RE = re.compile(r"^(HRA|HRB|GNR|PR|VR|GSR)\s*(\d{1,6})(?:\s*([A-Z]{1,2}))?$")
-_REGISTER_PREFIX = {"HRA": "HRA", "HRB": "HRB", "GNR": "GnR", "PR": "PR", "VR": "VR", "GSR": "GsR"}
-
-
-def normalise_register_number(text: str, *, default_prefix: str = "") -> str | None:
-    """'hrb12345' → 'HRB 12345'; None when it is not a register number."""
-    value = " ".join(text.upper().replace(".", " ").split())
-    if default_prefix and value.isdigit():
-        value = f"{default_prefix} {value}"
-    match = _REGISTER_RE.match(value)
-    if not match:
-        return None
-    prefix, number, suffix = match.groups()
-    return f"{_REGISTER_PREFIX[prefix]} {number}" + (f" {suffix}" if suffix else "")
-
-
-def register_key(number: str) -> str:
-    return "".join(number.upper().split())
-
-
-def court_key(court: str) -> str:
-    text = fold(court)
-    text = re.sub(r"^(amtsgericht|registergericht|ag)\b\.?\s*", "", text)
-    return text.strip()
-
-
-def courts_compatible(a: str, b: str) -> bool:
-    return not a or not b or court_key(a) == court_key(b)
 
 
 _MOJIBAKE_FOLLOWERS = "".join(

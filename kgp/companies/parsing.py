@@ -9,8 +9,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from .models import WZ_CODE_VALIDATOR
+from kgp.core.text import fold
 
+from .models import WZ_CODE_VALIDATOR
 
 # WZ 2008 sections by two-digit division.
 _WZ_SECTIONS = (
@@ -76,3 +77,41 @@ def parse_decimal(value: Any) -> Decimal | None:
     if not number.is_finite():
         raise ValueError(str(value))
     return number
+
+
+_REGISTER_RE = re.compile(r"^(HRA|HRB|GNR|PR|VR|GSR)\s*(\d{1,6})(?:\s*([A-Z]{1,2}))?$")
+_REGISTER_PREFIX = {"HRA": "HRA", "HRB": "HRB", "GNR": "GnR", "PR": "PR", "VR": "VR", "GSR": "GsR"}
+
+
+def normalise_register_number(text: str, *, default_prefix: str = "") -> str | None:
+    """'hrb12345' → 'HRB 12345'; None when it is not a register number."""
+    value = " ".join(text.upper().replace(".", " ").split())
+    if default_prefix and value.isdigit():
+        value = f"{default_prefix} {value}"
+    match = _REGISTER_RE.match(value)
+    if not match:
+        return None
+    prefix, number, suffix = match.groups()
+    return f"{_REGISTER_PREFIX[prefix]} {number}" + (f" {suffix}" if suffix else "")
+
+
+def register_key(number: str) -> str:
+    return "".join(number.upper().split())
+
+
+def court_key(court: str) -> str:
+    text = fold(court)
+    text = re.sub(r"^(amtsgericht|registergericht|ag)\b\.?\s*", "", text)
+    return text.strip()
+
+
+def courts_compatible(a: str, b: str) -> bool:
+    return not a or not b or court_key(a) == court_key(b)
+
+
+def normalise_court(court: str) -> str:
+    """'AG Dortmund', 'Amtsgericht Dortmund', 'Registergericht Dortmund' → 'Amtsgericht Dortmund'."""
+    text = " ".join((court or "").split())
+    match = re.match(r"^(?:amtsgericht|registergericht|ag)\b\.?\s*(.+)$", text, flags=re.IGNORECASE)
+    return f"Amtsgericht {match.group(1)}" if match else text
+

@@ -39,6 +39,7 @@ from .models import (
     Topic,
     YearlyFigures,
 )
+from .parsing import courts_compatible, normalise_court, normalise_register_number
 
 COMPANY_FIELDS = (
     "name", "legal_form", "register_court", "register_number", "street", "postcode", "city", "sector_code",
@@ -80,15 +81,20 @@ def _full_clean(instance: Any, **kwargs: Any) -> None:
 DUPLICATE_REGISTER_MESSAGE = gettext_lazy("A company with this register court and register number is already recorded.")
 
 
+def _register_clash(company: Company) -> bool:
+    """Another active company with the same register entry ("HRB 5" = "hrb5", "AG X" = "Amtsgericht X")."""
+    same_number = Company.objects.filter(is_active=True, register_number__iexact=company.register_number)
+    return any(
+        courts_compatible(company.register_court, court)
+        for court in same_number.exclude(pk=company.pk).values_list("register_court", flat=True)[:20]
+    )
+
+
 def _validate(company: Company) -> None:
-    if company.register_number:
-        clash = Company.objects.filter(
-            is_active=True,
-            register_court__iexact=company.register_court,
-            register_number__iexact=company.register_number,
-        ).exclude(pk=company.pk)
-        if clash.exists():
-            raise ServiceError(str(DUPLICATE_REGISTER_MESSAGE), field="register_number", code="duplicate_register")
+    company.register_number = normalise_register_number(company.register_number) or company.register_number
+    company.register_court = normalise_court(company.register_court)
+    if company.register_number and _register_clash(company):
+        raise ServiceError(str(DUPLICATE_REGISTER_MESSAGE), field="register_number", code="duplicate_register")
     _full_clean(
         company, exclude=["municipality", "responsible_partner", "created_by", "merged_into"], validate_constraints=False
     )
@@ -459,10 +465,10 @@ def find_duplicates(
     base = Company.objects.filter(is_active=True).select_related("municipality", "responsible_partner")
     if exclude_id:
         base = base.exclude(pk=exclude_id)
-    number = (register_number or "").strip()
+    number = normalise_register_number(register_number or "") or (register_number or "").strip()
     if number:
         for c in base.filter(register_number__iexact=number)[:10]:
-            if not register_court or not c.register_court or fold(c.register_court) == fold(register_court):
+            if courts_compatible(register_court, c.register_court):
                 found[c.pk] = c
     key = name_key(name)
     if key:

@@ -272,3 +272,22 @@ def test_membership_decision_once(consultant):
     services.membership_decide(actor=consultant, membership=membership, approve=True)
     with pytest.raises(ServiceError):
         services.membership_decide(actor=consultant, membership=membership, approve=False)
+
+
+@pytest.mark.parametrize(
+    ("court", "number"),
+    [("Amtsgericht Dortmund", "HRB99991"), ("AG Dortmund", "HRB 99991"), ("amtsgericht  dortmund", "hrb 99991")],
+)
+def test_register_entries_are_compared_normalised(consultant, court, number):
+    first = _create(consultant, register_court="Amtsgericht Dortmund", register_number="HRB 99991")
+    assert (first.register_court, first.register_number) == ("Amtsgericht Dortmund", "HRB 99991")
+    with pytest.raises(ServiceError) as exc:
+        _create(consultant, name="Zweitfirma GmbH", register_court=court, register_number=number)
+    assert exc.value.code == "duplicate_register"
+    assert services.find_duplicates(name="x", register_court=court, register_number=number) == [first]
+
+
+def test_same_number_at_another_court_is_a_different_company(consultant):
+    _create(consultant, register_court="Amtsgericht Dortmund", register_number="HRB 7")
+    other = _create(consultant, name="Bochumer Firma GmbH", register_court="AG Bochum", register_number="hrb7")
+    assert (other.register_court, other.register_number) == ("Amtsgericht Bochum", "HRB 7")
