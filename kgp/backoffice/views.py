@@ -290,6 +290,26 @@ def holding_create(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @require_POST
 @editor_required
+def figures_delete(request: HttpRequest, company_id: int, figures_id: int) -> HttpResponse:
+    user = _user(request)
+    company = access.company_for_staff_edit(user, company_id)
+    services.figures_delete(actor=user, figures=get_object_or_404(company.figures, pk=figures_id))
+    messages.success(request, _("Figures deleted; the size class was recomputed."))
+    return redirect("backoffice:company_detail", company_id=company.pk)
+
+
+@require_POST
+@editor_required
+def holding_delete(request: HttpRequest, company_id: int, holding_id: int) -> HttpResponse:
+    user = _user(request)
+    company = access.company_for_staff_edit(user, company_id)
+    services.holding_delete(actor=user, holding=get_object_or_404(company.holdings, pk=holding_id))
+    messages.success(request, _("Holding deleted; the size class was recomputed."))
+    return redirect("backoffice:company_detail", company_id=company.pk)
+
+
+@require_POST
+@editor_required
 def consent_update(request: HttpRequest, company_id: int) -> HttpResponse:
     user = _user(request)
     company = access.company_for_staff_edit(user, company_id)

@@ -230,8 +230,23 @@ def figures_set(
 @transaction.atomic
 def figures_delete(*, actor: User | None, figures: YearlyFigures) -> None:
     company = figures.company
-    log_action(actor=actor, action="delete", obj=figures, company=company)
+    log_action(
+        actor=actor, action="delete", obj=figures, company=company,
+        changes={k: [v, None] for k, v in snapshot(figures, ("year", "staff_awu", "turnover", "balance_sheet_total")).items()},
+    )  # fmt: skip
     figures.delete()
+    _recompute_and_log(actor=actor, company=company)
+
+
+@transaction.atomic
+def holding_delete(*, actor: User | None, holding: Holding) -> None:
+    """Remove a partner or linked enterprise (a typing error, or the holding ended) and recompute."""
+    company = holding.company
+    log_action(
+        actor=actor, action="delete", obj=holding, company=company,
+        changes={k: [v, None] for k, v in snapshot(holding, ("year", "name", "kind", "share_percent")).items()},
+    )  # fmt: skip
+    holding.delete()
     _recompute_and_log(actor=actor, company=company)
 
 
@@ -503,7 +518,13 @@ def company_merge(*, actor: User, keep: Company, remove: Company) -> Company:
     Consent.objects.filter(company=remove).update(company=keep)
     existing_years = set(keep.figures.values_list("year", flat=True))
     YearlyFigures.objects.filter(company=remove).exclude(year__in=existing_years).update(company=keep)
-    Holding.objects.filter(company=remove).update(company=keep)
+    kept_years = sorted(existing_years & set(remove.figures.values_list("year", flat=True)))
+    if kept_years:
+        filled["figures_kept"] = [None, kept_years]  # the kept company's figures win for these years
+    # A holding both records list (same year and enterprise) is counted once.
+    known = {(h.year, name_key(h.name)) for h in keep.holdings.all()}
+    moving = [h.pk for h in remove.holdings.all() if (h.year, name_key(h.name)) not in known]
+    Holding.objects.filter(pk__in=moving).update(company=keep)
     member_users = set(keep.memberships.values_list("user_id", flat=True))
     CompanyMembership.objects.filter(company=remove).exclude(user_id__in=member_users).update(company=keep)
     new_topics = sorted(str(t) for t in remove.topics.exclude(pk__in=keep.topics.values("pk")))

@@ -418,3 +418,14 @@ def test_service_messages_are_english_in_the_english_interface(client, consultan
     assert response.status_code == 400
     error = str(response.context["form"].errors["postcode"])
     assert "network coordination" in error and "Netzwerkkoordination" not in error
+
+
+def test_figures_can_be_deleted_from_the_detail_page(client, consultant, company):
+    figures = services.figures_set(actor=consultant, company=company, year=2024, staff_awu=D(12))
+    client.force_login(consultant)
+    page = client.get(reverse("backoffice:company_detail", args=[company.pk])).content.decode()
+    url = reverse("backoffice:figures_delete", args=[company.pk, figures.pk])
+    assert f'action="{url}"' in page
+    assert client.post(url).status_code == 302
+    company.refresh_from_db()
+    assert not company.figures.exists() and company.size_class == "unknown"

@@ -10,7 +10,7 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from kgp.backoffice import urls as backoffice_urls
-from kgp.companies.models import CompanyImport, CompanyMembership
+from kgp.companies.models import CompanyImport, CompanyMembership, Holding, YearlyFigures
 from kgp.testing.factories import ContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,8 @@ MATRIX: dict[str, tuple[str, tuple[object, ...]]] = {
     "note_create": ("post", (LOGIN, 404, 302, 404, 403, 302)),
     "figures_create": ("post", (LOGIN, 404, 400, 404, 403, 400)),
     "holding_create": ("post", (LOGIN, 404, 400, 404, 403, 400)),
+    "figures_delete": ("post", (LOGIN, 404, 302, 404, 403, 302)),
+    "holding_delete": ("post", (LOGIN, 404, 302, 404, 403, 302)),
     "consent_update": ("post", (LOGIN, 404, 302, 404, 403, 302)),
     "contact_create": ("get", (LOGIN, 404, 200, 404, 403, 200)),
     "contact_edit": ("get", (LOGIN, 404, 200, 404, 403, 200)),
@@ -57,6 +59,8 @@ def test_matrix_covers_every_url():
 @pytest.fixture
 def cast(company, company_user, consultant, other_consultant, readonly, coordinator):
     contact = ContactFactory(company=company)
+    figures = YearlyFigures.objects.create(company=company, year=2024, staff_awu=5)
+    holding = Holding.objects.create(company=company, year=2024, name="Mutter AG", kind="linked", share_percent=60)
     membership = CompanyMembership.objects.create(user=UserFactory(), company=company)
     upload = CompanyImport.objects.create(
         created_by=consultant, organisation=consultant.organisation, file_name="x.csv", content=b"Name;PLZ;Ort\n",
@@ -70,7 +74,8 @@ def cast(company, company_user, consultant, other_consultant, readonly, coordina
         "readonly": readonly,
         "coordinator": coordinator,
     }
-    return users, {"company": company, "contact": contact, "membership": membership, "import": upload}
+    objs = {"company": company, "contact": contact, "membership": membership, "import": upload}
+    return users, objs | {"figures": figures, "holding": holding}
 
 
 def _kwargs(name: str, objs: dict) -> dict:
@@ -81,6 +86,8 @@ def _kwargs(name: str, objs: dict) -> dict:
         "contact_id": objs["contact"].pk,
         "membership_id": objs["membership"].pk,
         "import_id": objs["import"].pk,
+        "figures_id": objs["figures"].pk,
+        "holding_id": objs["holding"].pk,
     }
     return {k: mapping[k] for k in params}
 

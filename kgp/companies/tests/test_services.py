@@ -291,3 +291,38 @@ def test_same_number_at_another_court_is_a_different_company(consultant):
     _create(consultant, register_court="Amtsgericht Dortmund", register_number="HRB 7")
     other = _create(consultant, name="Bochumer Firma GmbH", register_court="AG Bochum", register_number="hrb7")
     assert (other.register_court, other.register_number) == ("Amtsgericht Bochum", "HRB 7")
+
+
+def test_holding_delete_recomputes_and_is_audited(consultant):
+    company = _create(consultant)
+    services.figures_set(actor=consultant, company=company, year=2024, staff_awu=D(40), turnover=D(8) * M)
+    holding = services.holding_add(
+        actor=consultant, company=company, year=2024,
+        holding=services.HoldingData(name="Tippfehler AG", kind="linked", share_percent=D(60), staff_awu=D(500)),
+    )  # fmt: skip
+    company.refresh_from_db()
+    assert company.size_class == SizeClass.LARGE
+    services.holding_delete(actor=consultant, holding=holding)
+    company.refresh_from_db()
+    assert company.size_class == SizeClass.SMALL
+    entry = AuditLogEntry.objects.get(object_type="companies.holding", action="delete")
+    assert entry.changes["name"] == ["Tippfehler AG", None]
+
+
+def test_merge_counts_a_holding_both_records_list_once(consultant):
+    keep = _create(consultant, name="Gamma GmbH")
+    remove = _create(consultant, name="Gamma")
+    for company in (keep, remove):
+        services.figures_set(actor=consultant, company=company, year=2024, staff_awu=D(30), turnover=D(5) * M)
+        services.holding_add(
+            actor=consultant, company=company, year=2024,
+            holding=services.HoldingData(name="Partner AG", kind="partner", share_percent=D(40), staff_awu=D(40)),
+        )  # fmt: skip
+    keep.refresh_from_db()
+    assert keep.size_class == SizeClass.SMALL  # 30 + 40 % of 40 = 46 AWU
+    services.company_merge(actor=consultant, keep=keep, remove=remove)
+    keep.refresh_from_db()
+    assert keep.holdings.count() == 1
+    assert keep.size_class == SizeClass.SMALL
+    merge = AuditLogEntry.objects.get(company=keep, action="merge")
+    assert merge.changes["figures_kept"] == [None, [2024]]
