@@ -24,7 +24,7 @@ from kgp.core.errors import ServiceError
 from kgp.core.text import fold, name_key
 from kgp.organisations.queries import municipality_for_postcode
 
-from . import sme
+from . import notifications, sme
 from .consents import VERSION as CONSENT_VERSION
 from .consents import consent_text
 from .models import (
@@ -573,6 +573,7 @@ def membership_request(*, user: User, company: Company) -> CompanyMembership:
         )
     membership = CompanyMembership.objects.create(user=user, company=company)
     log_action(actor=user, action="create", obj=membership, company=company, changes={"status": [None, membership.status]})
+    notifications.join_requested(membership)
     return membership
 
 
@@ -591,6 +592,7 @@ def membership_decide(*, actor: User, membership: CompanyMembership, approve: bo
         company=membership.company,
         changes={"status": [CompanyMembership.Status.PENDING, membership.status]},
     )
+    notifications.join_decided(membership)
     return membership
 
 

@@ -326,3 +326,18 @@ def test_merge_counts_a_holding_both_records_list_once(consultant):
     assert keep.size_class == SizeClass.SMALL
     merge = AuditLogEntry.objects.get(company=keep, action="merge")
     assert merge.changes["figures_kept"] == [None, [2024]]
+
+
+def test_join_requests_notify_the_agency_and_the_decision_the_user(consultant, other_consultant, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    company = CompanyFactory()  # Dortmund
+    requester = UserFactory(email="anfrage@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = services.membership_request(user=requester, company=company)
+    assert [m.to for m in mail.outbox] == [[consultant.email]]  # not the Bochum consultant
+    assert "anfrage@example.org" in mail.outbox[0].body and "/backoffice/memberships/" in mail.outbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_decide(actor=consultant, membership=membership, approve=True)
+    assert mail.outbox[-1].to == ["anfrage@example.org"]
+    assert company.name in mail.outbox[-1].body
