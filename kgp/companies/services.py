@@ -58,9 +58,22 @@ def _clean_text(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def _search_text(company: Company) -> str:
-    parts = [company.name, company.city, company.postcode, company.register_number, company.sector_code]
+def search_text_for(company: Company, contacts: Iterable[Contact] | None = None) -> str:
+    """What the company list's search looks in: the company's name, address, register entry, sector
+    and e-mail, and the names and e-mail addresses of its contacts (read when not given)."""
+    if contacts is None:
+        contacts = company.contacts.all() if company.pk else ()
+    parts = [
+        company.name, company.street, company.postcode, company.city, company.register_number,
+        company.sector_code, company.email,
+    ]  # fmt: skip
+    for contact in contacts:
+        parts += [contact.first_name, contact.last_name, contact.email]
     return fold(" ".join(p for p in parts if p))
+
+
+def _refresh_search_text(company: Company) -> None:
+    Company.objects.filter(pk=company.pk).update(search_text=search_text_for(company))
 
 
 def _apply_location(company: Company) -> None:
@@ -101,7 +114,7 @@ def _validate(company: Company) -> None:
 
 
 def _save_company(company: Company) -> None:
-    company.search_text = _search_text(company)
+    company.search_text = search_text_for(company)
     company.name_key = name_key(company.name)
     try:
         with transaction.atomic():
@@ -426,6 +439,7 @@ def contact_create(*, actor: User | None, company: Company, data: dict[str, Any]
     )
     if consent_contact:
         consent_record(actor=actor, company=company, contact=contact, kind=Consent.Kind.CONTACT, granted=True)
+    _refresh_search_text(company)
     return contact
 
 
@@ -442,6 +456,7 @@ def contact_update(
     changes = diff(before, snapshot(contact, CONTACT_FIELDS))
     if changes:
         log_action(actor=actor, action="update", obj=contact, company=contact.company, changes=changes)
+        _refresh_search_text(contact.company)
     if consent_contact is not None and consent_contact != contact.consent_contact:
         consent_record(
             actor=actor, company=contact.company, contact=contact, kind=Consent.Kind.CONTACT, granted=consent_contact
@@ -452,7 +467,9 @@ def contact_update(
 @transaction.atomic
 def contact_delete(*, actor: User | None, contact: Contact) -> None:
     log_action(actor=actor, action="delete", obj=contact, company=contact.company, changes=snapshot(contact, CONTACT_FIELDS))
+    company = contact.company
     contact.delete()
+    _refresh_search_text(company)
 
 
 @transaction.atomic

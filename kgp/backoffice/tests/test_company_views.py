@@ -429,3 +429,17 @@ def test_figures_can_be_deleted_from_the_detail_page(client, consultant, company
     assert client.post(url).status_code == 302
     company.refresh_from_db()
     assert not company.figures.exists() and company.size_class == "unknown"
+
+
+def test_search_finds_companies_by_street_and_contact_person(client, consultant):
+    company = services.company_create(
+        actor=consultant, data={"name": "Suchbar GmbH", "street": "Hafenstraße 12", "postcode": "44139", "city": "Dortmund"}
+    )
+    contact = services.contact_create(actor=consultant, company=company, data={"first_name": "Jörg", "last_name": "Kuhlmann"})
+    CompanyFactory(name="Andere GmbH")
+    client.force_login(consultant)
+    assert _names(client.get(LIST, {"q": "hafenstrasse"})) == ["Suchbar GmbH"]
+    assert _names(client.get(LIST, {"q": "joerg kuhlmann"})) == ["Suchbar GmbH"]
+    services.contact_update(actor=consultant, contact=contact, data={"last_name": "Brinkmann"})
+    assert _names(client.get(LIST, {"q": "kuhlmann"})) == []
+    assert _names(client.get(LIST, {"q": "brinkmann"})) == ["Suchbar GmbH"]

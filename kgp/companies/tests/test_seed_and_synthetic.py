@@ -15,7 +15,7 @@ from kgp.companies.demo import DEMO_PASSWORD, DEMO_USERS, LOGIN_URL, RegionIndex
 from kgp.companies.management.commands.generate_synthetic import marker_entries
 from kgp.companies.models import Company, CompanyMembership, Consent, Contact, SizeClass, YearlyFigures
 from kgp.companies.queries import company_timeline
-from kgp.companies.services import _search_text
+from kgp.companies.services import search_text_for
 from kgp.core.models import AuditLogEntry
 from kgp.core.text import name_key
 from kgp.organisations.models import Municipality, PostcodeRange
@@ -127,7 +127,7 @@ def test_generate_synthetic_data_is_consistent():
         municipality = municipality_for_postcode(c.postcode)
         assert c.municipality == municipality
         assert c.responsible_partner_id == (municipality.partner_id if municipality else None)
-        assert c.search_text == _search_text(c)
+        assert c.search_text == search_text_for(c, contacts=())
         assert c.name_key == name_key(c.name)
         figures = c.figures.first()
         if figures is None:

@@ -43,7 +43,7 @@ from kgp.companies.models import (
     Topic,
     YearlyFigures,
 )
-from kgp.companies.services import _search_text
+from kgp.companies.services import search_text_for
 from kgp.core.models import AuditLogEntry
 from kgp.core.text import name_key
 
@@ -224,7 +224,7 @@ class Generator:
             newsletter=newsletter,
             name_key=name_key(name),
         )
-        company.search_text = _search_text(company)
+        company.search_text = search_text_for(company, contacts=())  # synthetic contacts are not searchable
         return company, total, topics
 
     def _contacts(self, company: Company, domain: str) -> list[Contact]:
