@@ -50,10 +50,17 @@ def env_list(name: str, default: str = "") -> list[str]:
 TESTING = "pytest" in sys.modules
 DEBUG = env_bool("DEBUG", False)
 
+# Management commands that sign nothing may run without a key (build and release steps).
+KEYLESS_COMMANDS = {"check", "collectstatic", "compilemessages", "makemessages", "makemigrations", "migrate",
+                    "showmigrations", "sqlmigrate"}  # fmt: skip
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     if DEBUG or TESTING:
         SECRET_KEY = "insecure-development-key-never-use-in-production-0123456789"
+    elif len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") and sys.argv[1] in KEYLESS_COMMANDS:
+        import secrets
+
+        SECRET_KEY = secrets.token_urlsafe(50)  # thrown away after the command
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
