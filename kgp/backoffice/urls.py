@@ -12,6 +12,7 @@ urlpatterns = [
     path("companies/<int:company_id>/", views.company_detail, name="company_detail"),
     path("companies/<int:company_id>/edit/", views.company_edit, name="company_edit"),
     path("companies/<int:company_id>/notes/", views.note_create, name="note_create"),
+    path("companies/<int:company_id>/notes/<int:note_id>/delete/", views.note_delete, name="note_delete"),
     path("companies/<int:company_id>/figures/", views.figures_create, name="figures_create"),
     path("companies/<int:company_id>/figures/<int:figures_id>/delete/", views.figures_delete, name="figures_delete"),
     path("companies/<int:company_id>/holdings/", views.holding_create, name="holding_create"),

@@ -290,6 +290,16 @@ def holding_create(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @require_POST
 @editor_required
+def note_delete(request: HttpRequest, company_id: int, note_id: int) -> HttpResponse:
+    user = _user(request)
+    company = access.company_for_staff_edit(user, company_id)
+    services.note_delete(actor=user, note=get_object_or_404(company.notes, pk=note_id))
+    messages.success(request, _("Note deleted."))
+    return redirect("backoffice:company_detail", company_id=company.pk)
+
+
+@require_POST
+@editor_required
 def figures_delete(request: HttpRequest, company_id: int, figures_id: int) -> HttpResponse:
     user = _user(request)
     company = access.company_for_staff_edit(user, company_id)

@@ -31,7 +31,7 @@ def company_timeline(company: Company, *, limit: int = 50, before: dt.datetime |
     ]
     items += [
         TimelineItem(a.created_at, "audit", str(a.actor) if a.actor else a.actor_label, a)
-        for a in audit.exclude(object_type="companies.note").order_by("-created_at", "-id")[:limit]
+        for a in audit.exclude(object_type="companies.note", action="create").order_by("-created_at", "-id")[:limit]
     ]
     items.sort(key=lambda i: i.when, reverse=True)
     return items[:limit]

@@ -484,6 +484,13 @@ def note_create(*, actor: User, company: Company, text: str) -> Note:
     return note
 
 
+@transaction.atomic
+def note_delete(*, actor: User, note: Note) -> None:
+    """Delete a note; the audit log keeps who deleted which text when."""
+    log_action(actor=actor, action="delete", obj=note, company=note.company, changes={"text": [note.text, None]})
+    note.delete()
+
+
 # --- duplicates and merging -------------------------------------------------------------------
 
 SIMILARITY_THRESHOLD = 0.85

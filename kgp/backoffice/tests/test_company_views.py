@@ -443,3 +443,20 @@ def test_search_finds_companies_by_street_and_contact_person(client, consultant)
     services.contact_update(actor=consultant, contact=contact, data={"last_name": "Brinkmann"})
     assert _names(client.get(LIST, {"q": "kuhlmann"})) == []
     assert _names(client.get(LIST, {"q": "brinkmann"})) == ["Suchbar GmbH"]
+
+
+def test_note_delete_is_audited_with_its_text(client, consultant, company):
+    note = services.note_create(actor=consultant, company=company, text="Falsche Firma notiert")
+    client.force_login(consultant)
+    assert client.post(reverse("backoffice:note_delete", args=[company.pk, note.pk])).status_code == 302
+    assert not company.notes.exists()
+    entry = AuditLogEntry.objects.get(company=company, object_type="companies.note", action="delete")
+    assert entry.changes["text"] == ["Falsche Firma notiert", None] and entry.actor == consultant
+
+
+def test_deleted_note_leaves_a_trace_on_the_timeline(client, consultant, company):
+    note = services.note_create(actor=consultant, company=company, text="Kurzlebig")
+    services.note_delete(actor=consultant, note=note)
+    client.force_login(consultant)
+    timeline = client.get(reverse("backoffice:company_detail", args=[company.pk])).context["timeline"]
+    assert timeline[0].kind == "audit" and timeline[0].obj.action == "delete"

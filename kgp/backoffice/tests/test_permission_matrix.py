@@ -10,7 +10,7 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from kgp.backoffice import urls as backoffice_urls
-from kgp.companies.models import CompanyImport, CompanyMembership, Holding, YearlyFigures
+from kgp.companies.models import CompanyImport, CompanyMembership, Holding, Note, YearlyFigures
 from kgp.testing.factories import ContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +28,7 @@ MATRIX: dict[str, tuple[str, tuple[object, ...]]] = {
     "company_detail": ("get", (LOGIN, 404, 200, 404, 200, 200)),
     "company_edit": ("get", (LOGIN, 404, 200, 404, 403, 200)),
     "note_create": ("post", (LOGIN, 404, 302, 404, 403, 302)),
+    "note_delete": ("post", (LOGIN, 404, 302, 404, 403, 302)),
     "figures_create": ("post", (LOGIN, 404, 400, 404, 403, 400)),
     "holding_create": ("post", (LOGIN, 404, 400, 404, 403, 400)),
     "figures_delete": ("post", (LOGIN, 404, 302, 404, 403, 302)),
@@ -60,6 +61,7 @@ def test_matrix_covers_every_url():
 def cast(company, company_user, consultant, other_consultant, readonly, coordinator):
     contact = ContactFactory(company=company)
     figures = YearlyFigures.objects.create(company=company, year=2024, staff_awu=5)
+    note = Note.objects.create(company=company, text="Notiz")
     holding = Holding.objects.create(company=company, year=2024, name="Mutter AG", kind="linked", share_percent=60)
     membership = CompanyMembership.objects.create(user=UserFactory(), company=company)
     upload = CompanyImport.objects.create(
@@ -75,7 +77,7 @@ def cast(company, company_user, consultant, other_consultant, readonly, coordina
         "coordinator": coordinator,
     }
     objs = {"company": company, "contact": contact, "membership": membership, "import": upload}
-    return users, objs | {"figures": figures, "holding": holding}
+    return users, objs | {"figures": figures, "holding": holding, "note": note}
 
 
 def _kwargs(name: str, objs: dict) -> dict:
@@ -88,6 +90,7 @@ def _kwargs(name: str, objs: dict) -> dict:
         "import_id": objs["import"].pk,
         "figures_id": objs["figures"].pk,
         "holding_id": objs["holding"].pk,
+        "note_id": objs["note"].pk,
     }
     return {k: mapping[k] for k in params}
 
