@@ -288,34 +288,44 @@ def holding_create(request: HttpRequest, company_id: int) -> HttpResponse:
     )
 
 
+def _delete_from_detail(
+    request: HttpRequest, company_id: int, related: str, pk: int, delete: Callable[..., object], done: str
+) -> HttpResponse:
+    """Delete a note, figures or holding of a company the user may edit; back to the detail page."""
+    user = _user(request)
+    company = access.company_for_staff_edit(user, company_id)
+    delete(user, get_object_or_404(getattr(company, related), pk=pk))
+    messages.success(request, done)
+    return redirect("backoffice:company_detail", company_id=company.pk)
+
+
 @require_POST
 @editor_required
 def note_delete(request: HttpRequest, company_id: int, note_id: int) -> HttpResponse:
-    user = _user(request)
-    company = access.company_for_staff_edit(user, company_id)
-    services.note_delete(actor=user, note=get_object_or_404(company.notes, pk=note_id))
-    messages.success(request, _("Note deleted."))
-    return redirect("backoffice:company_detail", company_id=company.pk)
+    return _delete_from_detail(
+        request, company_id, "notes", note_id,
+        lambda user, note: services.note_delete(actor=user, note=note), _("Note deleted."),
+    )  # fmt: skip
 
 
 @require_POST
 @editor_required
 def figures_delete(request: HttpRequest, company_id: int, figures_id: int) -> HttpResponse:
-    user = _user(request)
-    company = access.company_for_staff_edit(user, company_id)
-    services.figures_delete(actor=user, figures=get_object_or_404(company.figures, pk=figures_id))
-    messages.success(request, _("Figures deleted; the size class was recomputed."))
-    return redirect("backoffice:company_detail", company_id=company.pk)
+    return _delete_from_detail(
+        request, company_id, "figures", figures_id,
+        lambda user, figures: services.figures_delete(actor=user, figures=figures),
+        _("Figures deleted; the size class was recomputed."),
+    )  # fmt: skip
 
 
 @require_POST
 @editor_required
 def holding_delete(request: HttpRequest, company_id: int, holding_id: int) -> HttpResponse:
-    user = _user(request)
-    company = access.company_for_staff_edit(user, company_id)
-    services.holding_delete(actor=user, holding=get_object_or_404(company.holdings, pk=holding_id))
-    messages.success(request, _("Holding deleted; the size class was recomputed."))
-    return redirect("backoffice:company_detail", company_id=company.pk)
+    return _delete_from_detail(
+        request, company_id, "holdings", holding_id,
+        lambda user, holding: services.holding_delete(actor=user, holding=holding),
+        _("Holding deleted; the size class was recomputed."),
+    )  # fmt: skip
 
 
 @require_POST

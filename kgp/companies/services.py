@@ -240,27 +240,27 @@ def figures_set(
     return figures
 
 
+def _delete_audited(*, actor: User | None, obj: Any, fields: tuple[str, ...], recompute: bool) -> None:
+    """Delete a record of a company, log what it held, and recompute the size class if it counted."""
+    company = obj.company
+    changes = {k: [v, None] for k, v in snapshot(obj, fields).items()}
+    log_action(actor=actor, action="delete", obj=obj, company=company, changes=changes)
+    obj.delete()
+    if recompute:
+        _recompute_and_log(actor=actor, company=company)
+
+
 @transaction.atomic
 def figures_delete(*, actor: User | None, figures: YearlyFigures) -> None:
-    company = figures.company
-    log_action(
-        actor=actor, action="delete", obj=figures, company=company,
-        changes={k: [v, None] for k, v in snapshot(figures, ("year", "staff_awu", "turnover", "balance_sheet_total")).items()},
-    )  # fmt: skip
-    figures.delete()
-    _recompute_and_log(actor=actor, company=company)
+    _delete_audited(
+        actor=actor, obj=figures, fields=("year", "staff_awu", "turnover", "balance_sheet_total"), recompute=True
+    )
 
 
 @transaction.atomic
 def holding_delete(*, actor: User | None, holding: Holding) -> None:
     """Remove a partner or linked enterprise (a typing error, or the holding ended) and recompute."""
-    company = holding.company
-    log_action(
-        actor=actor, action="delete", obj=holding, company=company,
-        changes={k: [v, None] for k, v in snapshot(holding, ("year", "name", "kind", "share_percent")).items()},
-    )  # fmt: skip
-    holding.delete()
-    _recompute_and_log(actor=actor, company=company)
+    _delete_audited(actor=actor, obj=holding, fields=("year", "name", "kind", "share_percent"), recompute=True)
 
 
 @dataclass(frozen=True)
@@ -487,8 +487,7 @@ def note_create(*, actor: User, company: Company, text: str) -> Note:
 @transaction.atomic
 def note_delete(*, actor: User, note: Note) -> None:
     """Delete a note; the audit log keeps who deleted which text when."""
-    log_action(actor=actor, action="delete", obj=note, company=note.company, changes={"text": [note.text, None]})
-    note.delete()
+    _delete_audited(actor=actor, obj=note, fields=("text",), recompute=False)
 
 
 # --- duplicates and merging -------------------------------------------------------------------
