@@ -827,7 +827,7 @@ def _parse_row(raw: RawRow, columns: dict[str, int], headers: dict[str, str]) ->
                 postcode = "0" + postcode
     if not postcode:
         check.error("postcode", _("The postcode is missing."))
-    elif not re.fullmatch(r"\d{5}", postcode):
+    elif not re.fullmatch(r"[0-9]{5}", postcode):
         check.error("postcode", _("“%(value)s” is not a valid postcode (five digits).") % {"value": postcode})
     company["postcode"] = postcode
 
@@ -1085,7 +1085,7 @@ def analyse(content: bytes, file_name: str, user: User) -> tuple[dict[str, Any],
         data = parsed.company
         group = _group_for(parsed, by_register, by_name, check)
         if group is None:
-            municipality = region.municipality(data["postcode"]) if re.fullmatch(r"\d{5}", data["postcode"]) else None
+            municipality = region.municipality(data["postcode"]) if re.fullmatch(r"[0-9]{5}", data["postcode"]) else None
             group = CompanyPlan(
                 first_line=raw.line,
                 data=data,
@@ -1201,7 +1201,7 @@ def _region_messages(check: RowCheck, group: CompanyPlan, user: User) -> None:
     agency's area (as ``access.placement_error`` rules for the forms and the API), so for them a
     company of another partner or outside the region is an error."""
     postcode = group.data.get("postcode", "")
-    if not re.fullmatch(r"\d{5}", postcode):
+    if not re.fullmatch(r"[0-9]{5}", postcode):
         return
     coordinator = user.role == Role.COORDINATOR
     if group.municipality is None:

@@ -41,7 +41,7 @@ def parse_wz_code(text: str) -> str | None:
         elif len(value) == 5:
             value = f"{value[:2]}.{value[2:4]}.{value[4]}"
     if value:
-        if not re.fullmatch(r"\d{2}(\.\d{1,2}(\.\d)?)?", value):
+        if not re.fullmatch(r"[0-9]{2}(\.[0-9]{1,2}(\.[0-9])?)?", value):
             return None
         section = wz_section(int(value[:2]))
         if section is None or (letter and letter != section):

@@ -537,3 +537,9 @@ def test_all_or_nothing_in_a_real_transaction(monkeypatch):
     assert not Contact.objects.exists()
     if connection.vendor == "postgresql":
         assert seen == [("running", 0, {"done": 100, "total": 250}), ("running", 0, {"done": 200, "total": 250})]
+
+
+def test_postcode_in_non_latin_digits_is_a_row_error_in_the_preview(consultant):
+    content = "Name;PLZ;Ort\nZiffern GmbH;\u0664\u0664\u0661\u0663\u0669;Dortmund\n".encode()
+    company_import = imports.create_import(user=consultant, file_name="ziffern.csv", content=content)
+    assert company_import.status == CompanyImport.Status.INVALID
