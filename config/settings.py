@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "kgp.accounts",
     "kgp.organisations",
     "kgp.companies",
+    "kgp.catalogue",
+    "kgp.assessment",
+    "kgp.requests",
     # audience apps
     "kgp.web",
     "kgp.backoffice",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import urls_offers, urls_questionnaires, urls_requests, views
 
 app_name = "backoffice"
 
@@ -28,3 +28,4 @@ urlpatterns = [
     path("imports/<int:import_id>/", views.import_detail, name="import_detail"),
     path("imports/<int:import_id>/progress/", views.import_progress, name="import_progress"),
 ]
+urlpatterns += urls_offers.urlpatterns + urls_requests.urlpatterns + urls_questionnaires.urlpatterns

@@ -39,6 +39,22 @@ TEXTS: dict[str, dict[str, str]] = {
             "Kompetenzregion. This can be withdrawn at any time."
         ),
     },
+    "request": {
+        "de": (
+            "Ich bin damit einverstanden, dass die zuständige Wirtschaftsförderung des Netzwerks "
+            "In|Die RegionWestfalen die Angaben dieser Anfrage (Unternehmensdaten, Ansprechperson, Nachricht, "
+            "gewählte Angebote) speichert und verarbeitet, um die Anfrage zu beantworten und mich zu den gewählten "
+            "Angeboten zu beraten. Ist eine andere Wirtschaftsförderung des Netzwerks zuständig, wird die Anfrage "
+            "dorthin weitergegeben. Die Einwilligung kann jederzeit mit Wirkung für die Zukunft widerrufen werden."
+        ),
+        "en": (
+            "I agree that the responsible economic development agency of the In|Die RegionWestfalen network "
+            "stores and processes the details of this request (company data, contact person, message, chosen "
+            "offers) in order to answer the request and advise me on the chosen offers. If another agency of the "
+            "network is responsible, the request is passed on to it. This consent can be withdrawn at any time "
+            "with effect for the future."
+        ),
+    },
 }
 
 

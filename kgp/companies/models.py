@@ -272,6 +272,7 @@ class Consent(models.Model):
         NETWORK_SHARING = "network_sharing", _("Sharing with all partner agencies of the network")
         NEWSLETTER = "newsletter", _("Newsletter")
         CONTACT = "contact", _("Being contacted")
+        REQUEST = "request", _("Processing of a request")
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="consents")
     # The record of a consent outlives the contact: the person's name and e-mail stay with it.

@@ -409,6 +409,10 @@ def consent_record(
         old = company.newsletter
         Company.objects.filter(pk=company.pk).update(newsletter=granted)
         company.newsletter = granted
+    elif kind == Consent.Kind.REQUEST:
+        # Consent to the processing of one request: kept with its text, drives no flag.
+        log_action(actor=actor, action="consent", obj=company, company=company, changes={kind: [None, granted], "text_version": [None, CONSENT_VERSION]})
+        return consent
     else:
         assert contact is not None, "a contact consent needs the contact"
         old = contact.consent_contact

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import legal, views
+from . import legal, urls_catalogue, urls_check, urls_package, views
 
 app_name = "web"
 
@@ -14,3 +14,4 @@ urlpatterns = [
     path("datenschutz/", legal.privacy, name="privacy"),
     path("barrierefreiheit/", legal.accessibility, name="accessibility"),
 ]
+urlpatterns += urls_catalogue.urlpatterns + urls_check.urlpatterns + urls_package.urlpatterns
