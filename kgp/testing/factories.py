@@ -6,7 +6,8 @@ import factory
 from factory.django import DjangoModelFactory
 
 from kgp.accounts.models import Role, User
-from kgp.companies.models import Company, CompanyMembership, Contact
+from kgp.catalogue.models import Format, Module, Offer, OfferStatus, ProviderKind
+from kgp.companies.models import Company, CompanyMembership, Contact, Topic
 from kgp.core.text import fold, name_key
 from kgp.organisations.models import Organisation
 from kgp.organisations.queries import municipality_for_postcode
@@ -82,3 +83,36 @@ class MembershipFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     company = factory.SubFactory(CompanyFactory)
     status = CompanyMembership.Status.APPROVED
+
+
+class OfferFactory(DjangoModelFactory):
+    """A published offer of the Dortmund agency. Pass topics=["smart", ...] (topic keys) to tag it.
+
+    Search text and HTML description are filled by the catalogue services; tests of those use the services.
+    """
+
+    class Meta:
+        model = Offer
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"angebot-{n}")
+    title = factory.Sequence(lambda n: f"Testangebot {n}")
+    summary = "Ein kurzes Testangebot für Unternehmen der Region."
+    description = "Beschreibung des Angebots."
+    description_html = "<p>Beschreibung des Angebots.</p>"
+    module = Module.COACH
+    format = Format.COACHING
+    provider_kind = ProviderKind.PARTNERS
+    owner = factory.LazyFunction(lambda: org("dortmund"))
+    status = OfferStatus.PUBLISHED
+    search_text = factory.LazyAttribute(lambda o: fold(f"{o.title} {o.summary} {o.description}"))
+
+    @factory.post_generation
+    def topics(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            obj.topics.set(Topic.objects.filter(key__in=list(extracted)))
+
+    @factory.post_generation
+    def providers(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.providers.set(extracted if extracted is not None else [obj.owner])
