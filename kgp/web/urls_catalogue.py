@@ -1,5 +1,10 @@
 """URLs of the public portal: catalogue (included by web/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views_catalogue
+
+urlpatterns = [
+    path("angebote/", views_catalogue.catalogue, name="catalogue"),
+    path("angebote/<slug:slug>/", views_catalogue.offer_detail, name="offer_detail"),
+]
