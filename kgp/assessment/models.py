@@ -14,6 +14,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 LEVELS = (0, 1, 2, 3, 4)
+BANDS = ("low", "basic", "advanced", "leading")
+
+
+class SizeBand(models.TextChoices):
+    """The comparison group, asked by headcount at the start (the values are those of companies.SizeClass)."""
+
+    MICRO = "micro", _("fewer than 10 employees")
+    SMALL = "small", _("10 to 49 employees")
+    MEDIUM = "medium", _("50 to 249 employees")
+    LARGE = "large", _("250 employees or more")
 
 
 def _lang(obj: models.Model, field: str) -> str:
@@ -68,7 +78,9 @@ class Dimension(models.Model):
     interpretation_leading_de = models.TextField(blank=True, max_length=2000)
     interpretation_leading_en = models.TextField(blank=True, max_length=2000)
     # Offers with one of these topics address this dimension (used for the recommendations).
-    topics = models.ManyToManyField("companies.Topic", related_name="+", blank=True)
+    topics = models.ManyToManyField(
+        "companies.Topic", related_name="+", blank=True, verbose_name=_("topics of the offers that address it")
+    )
 
     class Meta:
         ordering = ["questionnaire", "order", "id"]
@@ -100,9 +112,15 @@ class Question(models.Model):
     )
     # Consistency rule: an answer at level >= requires_from_level needs at least requires_min_level
     # at the question `requires` (for example: CO2 targets need some CO2 transparency).
-    requires = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    requires_from_level = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(4)])
-    requires_min_level = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(4)])
+    requires = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("requires question")
+    )
+    requires_from_level = models.PositiveSmallIntegerField(
+        _("from this answer level on"), null=True, blank=True, validators=[MaxValueValidator(4)]
+    )
+    requires_min_level = models.PositiveSmallIntegerField(
+        _("at least this level there"), null=True, blank=True, validators=[MaxValueValidator(4)]
+    )
 
     class Meta:
         ordering = ["questionnaire", "dimension__order", "order", "id"]
@@ -124,7 +142,7 @@ class Option(models.Model):
     """One answer to a question; it maps to a maturity level 0-4."""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
-    level = models.PositiveSmallIntegerField(validators=[MaxValueValidator(4)])
+    level = models.PositiveSmallIntegerField(_("level"), validators=[MaxValueValidator(4)])
     text_de = models.CharField(_("answer (German)"), max_length=300)
     text_en = models.CharField(_("answer (English)"), max_length=300, blank=True)
 
@@ -148,18 +166,25 @@ class CheckResult(models.Model):
 
     # Unguessable: the anonymous result is reached by this token only.
     token = models.CharField(max_length=64, unique=True)
-    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="results")
-    answers = models.JSONField(default=dict, blank=True)  # {question key: level}
-    scores = models.JSONField(default=dict, blank=True)  # {dimension key: 0-100, "overall": 0-100}
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="results", verbose_name=_("questionnaire")
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)  # {question key: level}
+    scores = models.JSONField(_("scores"), default=dict, blank=True)  # {dimension key: 0-100, "overall": 0-100}
     # Size class by headcount as the respondent states it; the comparison group.
-    size_class = models.CharField(max_length=10, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    size_class = models.CharField(_("size class"), max_length=10, blank=True, choices=SizeBand.choices)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     company = models.ForeignKey(
-        "companies.Company", on_delete=models.SET_NULL, null=True, blank=True, related_name="check_results"
+        "companies.Company",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="check_results",
+        verbose_name=_("company"),
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # The company agreed that its responsible agency sees this result on the company's timeline.
-    shared_with_agency = models.BooleanField(default=False)
+    shared_with_agency = models.BooleanField(_("shared with the responsible agency"), default=False)
     shared_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -169,7 +194,13 @@ class CheckResult(models.Model):
         indexes = [
             models.Index(fields=["size_class", "completed_at"]),
             models.Index(fields=["company", "-created_at"]),
+            models.Index(fields=["user", "-created_at"]),
         ]
+        verbose_name = _("Transformations-Check result")
 
     def __str__(self) -> str:
         return f"Transformations-Check {self.created_at:%Y-%m-%d}" if self.created_at else "Transformations-Check"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None
