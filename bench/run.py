@@ -1,4 +1,5 @@
-"""`make bench`: response times and query counts of the backoffice company list at 100,000 companies.
+"""`make bench`: response times and query counts of the backoffice company list at 100,000 companies,
+the public catalogue with 500 offers and the scoring of the Transformations-Check (bench/catalogue_bench.py).
 
 For SQLite (var/bench.sqlite3) and PostgreSQL (database kgp_bench; skipped with a note when no server
 answers) the script
@@ -116,6 +117,16 @@ def summary_lines(label: str, result: dict[str, Any]) -> list[str]:
             f"  {name:32} median {s['median_ms']:7.1f} ms  p95 {s['p95_ms']:7.1f} ms  "
             f"{s['queries']:3} queries  {s['result'].upper()}"
         )
+    cat = result.get("catalogue")
+    if cat:
+        lines.append(f"  catalogue with {cat['data']['bench_offers']} offers (anonymous visitor):")
+        for name, s in cat["scenarios"].items():
+            lines.append(f"  {name:32} median {s['median_ms']:7.1f} ms  p95 {s['p95_ms']:7.1f} ms  {s['queries']:3} queries")
+        lines.append(
+            "  catalogue queries by page/filter: "
+            + ", ".join(f"{k} {v['queries']}" for k, v in cat["query_counts"]["urls"].items())
+            + f" -> {'constant' if cat['query_counts']['constant'] else 'NOT constant'}"
+        )
     counts = result["query_counts"]
     lines.append(
         "  queries by page/page size/result size: "
@@ -173,6 +184,9 @@ def main_parent(args: argparse.Namespace) -> int:
         elif "scenarios" in result:
             statuses_ok = all(s["status"] == [200] for s in result["scenarios"].values())
             timing_ok = all(s["result"] == "pass" for s in result["scenarios"].values())
+            cat = result.get("catalogue", {})
+            statuses_ok = statuses_ok and all(s["status"] in ([200], [201]) for s in cat.get("scenarios", {}).values())
+            statuses_ok = statuses_ok and cat.get("query_counts", {}).get("constant", False)
             if not statuses_ok or not result["query_counts"]["constant"] or (args.strict and not timing_ok):
                 failed.append(label)
     return 1 if failed else 0
@@ -261,6 +275,11 @@ def main_worker(args: argparse.Namespace) -> int:
         print(f"Reusing the database with {args.companies} synthetic companies (seed {SEED}).", flush=True)
 
     result = measure(args.n)
+    sys.path.insert(0, str(ROOT / "bench"))
+    import catalogue_bench
+
+    print("Catalogue and Transformations-Check:", flush=True)
+    result["catalogue"] = catalogue_bench.measure(args.n, percentile=percentile, warmup=WARMUP)
     result["generate_synthetic"] = {"seconds": round(seconds, 1), "reused": reused}
     result["database_version"] = database_version()
     Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "kgp.core.context_processors.site",
+                "kgp.requests.context_processors.package_count",
             ],
         },
     }

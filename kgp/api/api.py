@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
+from .check import router as check_router
 from .companies import router as companies_router
 from .errors import install_error_handlers
+from .offers import router as offers_router
 
 # < > & never appear literally in a response: harmless even if a client sniffs the body as HTML.
 _HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
@@ -41,3 +43,5 @@ api = NinjaAPI(
 )
 install_error_handlers(api, body_params=("payload",))
 api.add_router("/companies", companies_router)
+api.add_router("/offers", offers_router)
+api.add_router("/check", check_router)

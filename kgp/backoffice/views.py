@@ -27,6 +27,7 @@ from kgp.organisations.models import Municipality, Organisation
 
 from .decorators import editor_required, staff_required
 from .views_imports import company_export, import_detail, import_progress, import_upload  # noqa: F401
+from .views_requests import new_requests_count
 
 PER_PAGE_CHOICES = (25, 50, 100)
 
@@ -54,6 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "my_count": own.count(),
             "recent": recent,
             "pending_memberships": pending,
+            "new_requests": new_requests_count(user),
         },
     )
 

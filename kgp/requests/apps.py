@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class RequestsConfig(AppConfig):
     name = "kgp.requests"
     label = "requests"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from .package import on_user_logged_in
+
+        # allauth logs in through django.contrib.auth.login, so this covers every login.
+        user_logged_in.connect(on_user_logged_in, dispatch_uid="kgp.requests.package_merge")

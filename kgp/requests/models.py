@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,7 +41,12 @@ class Request(models.Model):
     company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="requests")
     # The responsible agency when sent; empty = the network coordination (company outside the region).
     partner = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+        "organisations.Organisation",
+        verbose_name=_("responsible agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
     )
     status = models.CharField(_("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.NEW)
     contact_name = models.CharField(_("contact person"), max_length=200)
@@ -49,10 +55,14 @@ class Request(models.Model):
     message = models.TextField(_("message"), max_length=5000, blank=True)
     preferred_channel = models.CharField(_("preferred contact channel"), max_length=10, choices=ContactChannel.choices)
     preferred_time = models.CharField(_("preferred time"), max_length=200, blank=True)
-    # The company data as the sender entered it, when it was matched to an existing company record
-    # whose data differs: kept for the consultant to review, never written over the record silently.
+    # The company data as an anonymous sender entered it (with the employees band, which the company
+    # record does not hold). When the request was matched to an existing company record, the record is
+    # never written over: the consultant compares the two in the backoffice.
     submitted_company = models.JSONField(default=dict, blank=True)
-    matched_existing = models.BooleanField(default=False)
+    matched_existing = models.BooleanField(_("matched to an existing company record"), default=False)
+    # Ids of existing companies that looked similar when a new company was created for the request
+    # (several candidates, none clearly the same): the consultant checks them and merges if needed.
+    possible_duplicates = models.JSONField(default=list, blank=True)
     consent = models.ForeignKey("companies.Consent", on_delete=models.PROTECT, related_name="+")
     check_result = models.ForeignKey(
         "assessment.CheckResult", on_delete=models.SET_NULL, null=True, blank=True, related_name="requests"
@@ -81,7 +91,25 @@ class Request(models.Model):
 
     @property
     def number(self) -> str:
-        return f"A-{self.created_at:%Y}-{self.pk:05d}" if self.created_at and self.pk else "A-…"
+        if not (self.created_at and self.pk):
+            return "A-…"
+        return f"A-{timezone.localtime(self.created_at):%Y}-{self.pk:05d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != RequestStatus.CLOSED
+
+
+OPEN_STATUSES = (RequestStatus.NEW, RequestStatus.IN_PROGRESS, RequestStatus.CONSULTATION_AGREED)
+
+
+class EmployeesBand(models.TextChoices):
+    """How many people work at the company, as an anonymous sender states it (no figures needed)."""
+
+    MICRO = "1-9", _("1 to 9")
+    SMALL = "10-49", _("10 to 49")
+    MEDIUM = "50-249", _("50 to 249")
+    LARGE = "250+", _("250 or more")
 
 
 class RequestItem(models.Model):

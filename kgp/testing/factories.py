@@ -11,6 +11,7 @@ from kgp.companies.models import Company, CompanyMembership, Contact, Topic
 from kgp.core.text import fold, name_key
 from kgp.organisations.models import Organisation
 from kgp.organisations.queries import municipality_for_postcode
+from kgp.requests.models import Request, RequestItem
 
 PASSWORD = "Test-Passwort-2026!"
 
@@ -116,3 +117,37 @@ class OfferFactory(DjangoModelFactory):
     def providers(obj, create, extracted, **kwargs):  # noqa: N805
         if create:
             obj.providers.set(extracted if extracted is not None else [obj.owner])
+
+
+class RequestFactory(DjangoModelFactory):
+    """A request (Baukasten sent to an agency) routed as the service routes it: to the company's
+    responsible partner (None outside the region). With a consent row, and one item per offer in
+    offers=[...] (default: one new offer). Creates rows directly; tests of the service call it instead."""
+
+    class Meta:
+        model = Request
+        skip_postgeneration_save = True
+
+    company = factory.SubFactory(CompanyFactory)
+    partner = factory.LazyAttribute(lambda o: o.company.responsible_partner)
+    contact_name = factory.Faker("name", locale="de_DE")
+    contact_email = factory.Sequence(lambda n: f"anfrage{n}@example.org")
+    message = "Wir möchten mehr über die Angebote erfahren."
+    preferred_channel = "email"
+    source = "public"
+    consent = factory.LazyAttribute(lambda o: _request_consent(o.company))
+
+    @factory.post_generation
+    def offers(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            for offer in extracted if extracted is not None else [OfferFactory()]:
+                RequestItem.objects.create(request=obj, offer=offer, offer_title=offer.title, note=kwargs.get("note", ""))
+
+
+def _request_consent(company: Company):
+    from kgp.companies.consents import VERSION, consent_text
+    from kgp.companies.models import Consent
+
+    return Consent.objects.create(
+        company=company, kind="request", granted=True, text=consent_text("request", "de"), text_version=VERSION, source="public"
+    )

@@ -18,6 +18,7 @@ from kgp.companies.models import CompanyMembership, Consent
 from kgp.core.errors import ServiceError
 from kgp.organisations.models import Organisation
 from kgp.organisations.queries import municipality_for_postcode
+from kgp.requests import access as request_access
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -66,7 +67,8 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     memberships = CompanyMembership.objects.filter(user=user, company__is_active=True).select_related(
         "company", "company__responsible_partner"
     )
-    return render(request, "web/portal_home.html", {"memberships": memberships})
+    requests = request_access.requests_for_member(user).order_by("-created_at", "-id")[:20]
+    return render(request, "web/portal_home.html", {"memberships": memberships, "requests": requests})
 
 
 @login_required

@@ -11,6 +11,8 @@ import pytest
 from kgp.accounts.services import api_token_create
 from kgp.api.api import api
 
+from kgp.testing.factories import OfferFactory
+
 from .helpers import ApiClient
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +25,28 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("post", "/api/v1/companies"): (401, 403, 201, 403, 403, 201),
     ("get", "/api/v1/companies/{company_id}"): (401, 403, 200, 404, 200, 200),
     ("patch", "/api/v1/companies/{company_id}"): (401, 403, 200, 404, 403, 200),
+    # The offer catalogue is public: the same answer for everybody.
+    ("get", "/api/v1/offers"): (200, 200, 200, 200, 200, 200),
+    ("get", "/api/v1/offers/{slug}"): (200, 200, 200, 200, 200, 200),
+    # The Transformations-Check is public too (no token needed; a token changes nothing).
+    ("get", "/api/v1/check/questionnaire"): (200, 200, 200, 200, 200, 200),
+    ("post", "/api/v1/check/results"): (201, 201, 201, 201, 201, 201),
 }
 BODIES = {
     "post": {"name": "Matrix Werk GmbH", "postcode": "44139", "city": "Dortmund"},
     "patch": {"phone": "0231 777"},
 }
 PUBLIC = {("get", "/api/v1/openapi.json"), ("get", "/api/v1/docs")}
+
+
+def _check_answers() -> dict:
+    from kgp.assessment.models import Questionnaire
+
+    return {"version": 1, "answers": {q.key: 2 for q in Questionnaire.objects.get(version=1).questions.all()}}
+
+
+# Bodies that depend on the database (built per test), by operation.
+BODY_FACTORIES = {("post", "/api/v1/check/results"): _check_answers}
 
 
 def _operations() -> set[tuple[str, str]]:
@@ -47,8 +65,9 @@ def test_operation_by_role(request, company, company_user, operation, role_index
     user = None if role == "anonymous" else request.getfixturevalue(role)
     client = ApiClient(api_token_create(user=user, name="matrix") if user is not None else None)
     method, template = operation
-    path = template.replace("{company_id}", str(company.pk))
-    response = getattr(client, method)(path, BODIES.get(method)) if method in BODIES else getattr(client, method)(path)
+    path = template.replace("{company_id}", str(company.pk)).replace("{slug}", OfferFactory(slug="matrix").slug)
+    body = BODY_FACTORIES[operation]() if operation in BODY_FACTORIES else BODIES.get(method)
+    response = getattr(client, method)(path, body) if body is not None else getattr(client, method)(path)
     assert response.status_code == MATRIX[operation][role_index], f"{role} {method.upper()} {path}: {response.content[:200]!r}"
     assert "detail" in response.json() or response.status_code in (200, 201)
 

@@ -12,6 +12,10 @@ from django.urls import get_resolver, reverse
 from kgp.backoffice import urls as backoffice_urls
 from kgp.companies.models import CompanyImport, CompanyMembership, Holding, Note, YearlyFigures
 from kgp.testing.factories import ContactFactory, UserFactory
+from kgp.testing.factories import RequestFactory
+from kgp.testing.factories import OfferFactory, org
+from kgp.assessment import services as check_services
+from kgp.assessment.models import Questionnaire
 
 pytestmark = pytest.mark.django_db
 
@@ -43,12 +47,38 @@ MATRIX: dict[str, tuple[str, tuple[object, ...]]] = {
     "import_upload": ("get", (LOGIN, 404, 200, 200, 403, 200)),
     "import_detail": ("get", (LOGIN, 404, 200, 404, 403, 200)),
     "import_progress": ("get", (LOGIN, 404, 200, 404, 403, 200)),
+    # Requests: a request routed to Dortmund of the unshared Dortmund company.
+    "request_list": ("get", (LOGIN, 404, 200, 200, 200, 200)),
+    "request_detail": ("get", (LOGIN, 404, 200, 404, 200, 200)),
+    "request_status": ("post", (LOGIN, 404, 302, 404, 403, 302)),
+    # Offers: every staff member reads every offer; a Dortmund offer is changed by Dortmund and the coordination.
+    "offer_list": ("get", (LOGIN, 404, 200, 200, 200, 200)),
+    "offer_create": ("get", (LOGIN, 404, 200, 200, 403, 200)),
+    "offer_detail": ("get", (LOGIN, 404, 200, 200, 200, 200)),
+    "offer_edit": ("get", (LOGIN, 404, 200, 403, 403, 200)),
+    "offer_status": ("post", (LOGIN, 404, 302, 403, 403, 302)),
+    # Transformations-Check questionnaires: all staff read; only the coordination edits (a draft here).
+    "questionnaire_list": ("get", (LOGIN, 404, 200, 200, 200, 200)),
+    "questionnaire_detail": ("get", (LOGIN, 404, 200, 200, 200, 200)),
+    "questionnaire_export": ("get", (LOGIN, 404, 200, 200, 200, 200)),
+    "questionnaire_draft": ("post", (LOGIN, 404, 403, 403, 403, 302)),
+    "questionnaire_edit": ("get", (LOGIN, 404, 403, 403, 403, 200)),
+    "questionnaire_publish": ("post", (LOGIN, 404, 403, 403, 403, 302)),
+    "questionnaire_delete": ("post", (LOGIN, 404, 403, 403, 403, 302)),
+    "questionnaire_dimension_edit": ("get", (LOGIN, 404, 403, 403, 403, 200)),
+    "questionnaire_question_create": ("get", (LOGIN, 404, 403, 403, 403, 200)),
+    "questionnaire_question_edit": ("get", (LOGIN, 404, 403, 403, 403, 200)),
+    "questionnaire_question_delete": ("post", (LOGIN, 404, 403, 403, 403, 302)),
+    # A check result the Dortmund company shared: its own agency (all staff) and the coordination.
+    "check_result": ("get", (LOGIN, 404, 200, 404, 200, 200)),
 }
 
 POST_DATA = {
     "note_create": {"text": "Telefonat geführt"},
     "consent_update": {"newsletter": "on"},
     "membership_decide": {"decision": "approve"},
+    "request_status": {"status": "in_progress"},
+    "offer_status": {"status": "archived"},
 }
 
 
@@ -77,6 +107,12 @@ def cast(company, company_user, consultant, other_consultant, readonly, coordina
         "coordinator": coordinator,
     }
     objs = {"company": company, "contact": contact, "membership": membership, "import": upload}
+    objs["request"] = RequestFactory(company=company)
+    objs["offer"] = OfferFactory(owner=org("dortmund"), topics=["energy"])
+    objs["questionnaire"] = check_services.questionnaire_draft_from(actor=coordinator, source=Questionnaire.objects.get(version=1))
+    check = check_services.check_start(size_class="small", user=company_user, company=company)
+    check = check_services.check_complete(result=check, answers={q.key: 2 for q in Questionnaire.objects.get(version=1).questions.all()})
+    objs["check_result"] = check_services.check_share(result=check, shared=True, actor=company_user)
     return users, objs | {"figures": figures, "holding": holding, "note": note}
 
 
@@ -91,6 +127,12 @@ def _kwargs(name: str, objs: dict) -> dict:
         "figures_id": objs["figures"].pk,
         "holding_id": objs["holding"].pk,
         "note_id": objs["note"].pk,
+        "request_id": objs["request"].pk,
+        "offer_id": objs["offer"].pk,
+        "questionnaire_id": objs["questionnaire"].pk,
+        "dimension_id": objs["questionnaire"].dimensions.first().pk,
+        "question_id": objs["questionnaire"].questions.first().pk,
+        "result_id": objs["check_result"].pk,
     }
     return {k: mapping[k] for k in params}
 

@@ -30,7 +30,8 @@ class Migration(migrations.Migration):
                 ('preferred_channel', models.CharField(choices=[('email', 'E-mail'), ('phone', 'Phone'), ('video', 'Video call'), ('on_site', 'Visit at our company')], max_length=10, verbose_name='preferred contact channel')),
                 ('preferred_time', models.CharField(blank=True, max_length=200, verbose_name='preferred time')),
                 ('submitted_company', models.JSONField(blank=True, default=dict)),
-                ('matched_existing', models.BooleanField(default=False)),
+                ('matched_existing', models.BooleanField(default=False, verbose_name='matched to an existing company record')),
+                ('possible_duplicates', models.JSONField(blank=True, default=list)),
                 ('source', models.CharField(default='portal', max_length=20)),
                 ('language', models.CharField(default='de', max_length=5)),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
@@ -39,7 +40,7 @@ class Migration(migrations.Migration):
                 ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='companies.company')),
                 ('consent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='companies.consent')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='organisations.organisation')),
+                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='organisations.organisation', verbose_name='responsible agency')),
             ],
             options={
                 'verbose_name': 'request',

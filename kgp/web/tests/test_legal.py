@@ -131,7 +131,7 @@ def test_signup_page_links_the_privacy_notice_next_to_the_submit_button(client, 
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_privacy_notice_names_every_consent_with_its_exact_text(client, language):
     body = get(client, reverse("web:privacy"), language).content.decode()
-    assert set(TEXTS) == {"network_sharing", "newsletter", "contact"}
+    assert set(TEXTS) == {"network_sharing", "newsletter", "contact", "request"}
     for kind in TEXTS:
         assert escape(consent_text(kind, language)) in body, kind
     assert VERSION in body
@@ -147,6 +147,47 @@ def test_privacy_notice_names_the_data_protection_officer_and_the_joint_controll
     assert "Art. 6 Abs. 1 lit. b" in body if language == "de" else "Art. 6(1)(b)" in body
     assert "Landesbeauftragte für Datenschutz und Informationsfreiheit Nordrhein-Westfalen" in body
     assert "Art. 22" in body
+
+
+@pytest.mark.parametrize(
+    ("language", "facts"),
+    [
+        (
+            "de",
+            (
+                '<h2 id="requests">8. Baukasten und Anfragen</h2>',
+                '<h2 id="check">9. Transformations-Check</h2>',
+                "Art. 6 Abs. 1 lit. a DSGVO",
+                "Art. 6 Abs. 1 lit. b DSGVO",
+                "drei Jahre nach dem letzten Kontakt",
+                "mindestens fünf Ergebnisse",
+                "nicht erratbaren Link",
+                "Der gespeicherte Eintrag wird dabei nicht verändert",
+            ),
+        ),
+        (
+            "en",
+            (
+                '<h2 id="requests">8. Baukasten and requests</h2>',
+                '<h2 id="check">9. Transformations-Check</h2>',
+                "Art. 6(1)(a) GDPR",
+                "Art. 6(1)(b) GDPR",
+                "three years after the last contact",
+                "at least five results",
+                "cannot be guessed",
+                "The stored record is not changed",
+            ),
+        ),
+    ],
+)
+def test_privacy_notice_covers_requests_and_the_transformations_check(client, language, facts):
+    body = get(client, reverse("web:privacy"), language).content.decode()
+    for fact in facts:
+        assert fact in body, fact
+    assert '<a href="#requests">' in body and '<a href="#check">' in body
+    # The sections keep their order and numbers after the two new ones.
+    assert body.index('id="check"') < body.index('id="consents"') < body.index('id="rights"')
+    assert ("15. Ihre Rechte" if language == "de" else "15. Your rights") in body
 
 
 def test_privacy_notice_follows_the_cookie_and_log_settings(client, settings):
