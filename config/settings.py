@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "kgp.catalogue",
     "kgp.assessment",
     "kgp.requests",
+    "kgp.demo",
     # audience apps
     "kgp.web",
     "kgp.backoffice",

@@ -80,3 +80,16 @@ def result_for_staff(user: User, result_id: int | str) -> CheckResult:
     if not (user.is_coordinator or company.responsible_partner_id == user.organisation_id):
         raise Http404  # network sharing covers master data, not the company's check results
     return result
+
+
+def completed_result(result_id: int | str) -> CheckResult:
+    """A completed result by id, or 404. Only for callers that checked the permission elsewhere
+    (a result sent along with a request: kgp.requests.access.check_result_sent_to)."""
+    try:
+        pk = int(result_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    result = CheckResult.objects.select_related("questionnaire", "company").filter(pk=pk, completed_at__isnull=False).first()
+    if result is None:
+        raise Http404
+    return result

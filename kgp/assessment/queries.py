@@ -9,7 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from kgp.catalogue.models import Offer
@@ -26,7 +30,11 @@ def current_questionnaire() -> Questionnaire | None:
 
 
 def spec_for(questionnaire: Questionnaire) -> scoring.Spec:
-    """The version as the pure rules see it, with texts in the active language (three queries)."""
+    """The version as the pure rules see it, with texts in the active language (four queries)."""
+    return _load_spec(questionnaire)
+
+
+def _load_spec(questionnaire: Questionnaire) -> scoring.Spec:
     dimensions = list(questionnaire.dimensions.prefetch_related("topics").order_by("order", "id"))
     order = {d.pk: i for i, d in enumerate(dimensions)}
     questions = sorted(
@@ -72,52 +80,60 @@ def comparison(size_class: str, exclude_result: CheckResult | None = None) -> Co
 
     Each company counts once, with its latest result; anonymous results count each. The result
     itself and every result of its company are left out. A dimension is averaged over the results
-    that have it (versions may differ); it needs 5 values too.
+    that have it (versions may differ); it needs 5 values too. One aggregate query, so the cost does
+    not grow in Python with the number of stored results.
     """
     if not size_class:
         return None
-    rows = CheckResult.objects.filter(size_class=size_class, completed_at__isnull=False)
+    completed = CheckResult.objects.filter(size_class=size_class, completed_at__isnull=False)
+    latest_of_company = completed.filter(company_id=OuterRef("company_id")).order_by("-completed_at", "-id").values("pk")[:1]
+    rows = completed.filter(Q(company__isnull=True) | Q(pk=Subquery(latest_of_company)))
     if exclude_result is not None:
         rows = rows.exclude(pk=exclude_result.pk)
         if exclude_result.company_id:
             rows = rows.exclude(company_id=exclude_result.company_id)
-    seen: set[int] = set()
-    group: list[Mapping[str, int]] = []
-    for company_id, result_scores in rows.order_by("-completed_at", "-id").values_list("company_id", "scores").iterator():
-        if company_id is not None:
-            if company_id in seen:
-                continue
-            seen.add(company_id)
-        if isinstance(result_scores, dict):
-            group.append(result_scores)
-    if len(group) < COMPARISON_MINIMUM:
+    keys = _score_keys(exclude_result)
+    aggregates: dict[str, Any] = {"n": Count("pk")}
+    for index, key in enumerate(keys):
+        value = Cast(KeyTextTransform(key, "scores"), IntegerField())
+        aggregates[f"s{index}"] = Sum(value)
+        aggregates[f"c{index}"] = Count(value)
+    totals = rows.aggregate(**aggregates)
+    if totals["n"] < COMPARISON_MINIMUM:
         return None
-    values: dict[str, list[int]] = {}
-    for result_scores in group:
-        for key, value in result_scores.items():
-            if isinstance(value, int) and not isinstance(value, bool):
-                values.setdefault(key, []).append(value)
     averages = {
-        key: scoring.round_half_up(Fraction(sum(v), len(v))) for key, v in values.items() if len(v) >= COMPARISON_MINIMUM
+        key: scoring.round_half_up(Fraction(totals[f"s{i}"], totals[f"c{i}"]))
+        for i, key in enumerate(keys)
+        if totals[f"c{i}"] >= COMPARISON_MINIMUM
     }
-    return Comparison(count=len(group), averages=averages)
+    return Comparison(count=totals["n"], averages=averages)
+
+
+def _score_keys(result: CheckResult | None) -> list[str]:
+    """The score keys to compare: those of the result, else the current version's dimensions."""
+    if result is not None and isinstance(result.scores, dict) and result.scores:
+        return sorted(k for k in result.scores if isinstance(k, str) and k.replace("_", "").isalnum())
+    questionnaire = current_questionnaire()
+    keys = list(questionnaire.dimensions.values_list("key", flat=True)) if questionnaire else []
+    return sorted({*keys, "overall"})
 
 
 # --- recommendations ---------------------------------------------------------------------------
 
 
 def candidate_offers() -> list[scoring.Candidate]:
-    """The offers of the public catalogue, as the ranking sees them (two queries)."""
+    """The offers of the public catalogue, as the ranking sees them (two narrow queries: only the
+    columns the ranking needs, and the topic keys straight from the link table)."""
+    offers = list(Offer.objects.public().values_list("pk", "title", "module", "target_group", "slug"))
+    topics: dict[int, set[str]] = {}
+    links = Offer.topics.through.objects.filter(offer__in=Offer.objects.public()).values_list("offer_id", "topic__key")
+    for offer_id, key in links:
+        topics.setdefault(offer_id, set()).add(key)
     return [
         scoring.Candidate(
-            id=o.pk,
-            title=o.title,
-            module=o.module,
-            topics=frozenset(t.key for t in o.topics.all()),
-            target_group=o.target_group,
-            slug=o.slug,
+            id=pk, title=title, module=module, topics=frozenset(topics.get(pk, ())), target_group=target_group, slug=slug
         )
-        for o in Offer.objects.public().prefetch_related("topics")
+        for pk, title, module, target_group, slug in offers
     ]
 
 

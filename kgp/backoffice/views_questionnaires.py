@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,6 +26,7 @@ from kgp.assessment import fixtures, queries, services
 from kgp.assessment.forms import DimensionForm, QuestionForm, QuestionnaireForm
 from kgp.assessment.models import Dimension, Question, Questionnaire
 from kgp.core.errors import ServiceError
+from kgp.requests import access as request_access
 
 from .decorators import staff_required
 
@@ -267,7 +268,15 @@ def question_delete(request: HttpRequest, questionnaire_id: int, question_id: in
 
 @staff_required
 def check_result(request: HttpRequest, result_id: int) -> HttpResponse:
-    """A result the company shared with its agency: for the coordination and the staff of the
-    company's responsible agency; 404 for everyone else and for results that are not shared."""
-    result = check_access.result_for_staff(_user(request), result_id)
+    """A result the company shared with its agency (for the coordination and the staff of the
+    company's responsible agency), or one sent along with a request (for the agency it went to);
+    404 for everyone else."""
+    user = _user(request)
+    try:
+        result = check_access.result_for_staff(user, result_id)
+    except Http404:
+        # Also a result sent along with a request, for the agency the request went to.
+        if not request_access.check_result_sent_to(user, result_id):
+            raise
+        result = check_access.completed_result(result_id)
     return render(request, "backoffice/check_result.html", {"result": result, "report": queries.report(result)})

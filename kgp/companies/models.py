@@ -293,7 +293,8 @@ class Consent(models.Model):
     @property
     def source_label(self) -> str:
         """Where the consent was recorded, in words."""
-        labels = {"backoffice": _("recorded by the agency"), "portal": _("given in the company portal"), "api": _("via the API")}
+        labels = {"backoffice": _("recorded by the agency"), "portal": _("given in the company portal"), "api": _("via the API"),
+                  "public": _("given with a request on the public website")}
         if self.source.startswith("import"):
             return str(_("from an import"))
         return str(labels.get(self.source, self.source))

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from kgp.accounts.models import Role, User
 from kgp.organisations.queries import lead_partner
@@ -27,7 +28,7 @@ def agency_name(req: Request) -> str:
         return req.partner.name
     lead = lead_partner()
     if lead is None:
-        return str(_("the network coordination"))
+        return str(pgettext("grammatical subject", "the network coordination"))
     return _("the network coordination (%(lead)s)") % {"lead": lead.name}
 
 
@@ -94,9 +95,12 @@ def team_text(req: Request) -> tuple[str, str]:
     """Subject and body of the notice to the agency: no personal data, only the company and a link."""
     count = req.items.count()
     subject = _("New request %(number)s from %(company)s") % {"number": req.number, "company": req.company.name}
-    body = _(
-        "%(company)s has sent a request for %(count)s offer(s).\n\n"
-        "Please open it in the backoffice and get in touch with the company: %(url)s"
+    body = ngettext(
+        "%(company)s has sent a request for %(count)s offer.\n\n"
+        "Please open it in the backoffice and get in touch with the company: %(url)s",
+        "%(company)s has sent a request for %(count)s offers.\n\n"
+        "Please open it in the backoffice and get in touch with the company: %(url)s",
+        count,
     ) % {
         "company": req.company.name,
         "count": count,

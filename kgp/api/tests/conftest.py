@@ -8,7 +8,6 @@ import pytest
 
 from kgp.accounts.models import User
 from kgp.accounts.services import api_token_create
-
 from kgp.companies.models import Company
 from kgp.testing.factories import CompanyFactory
 

@@ -10,7 +10,6 @@ import pytest
 
 from kgp.accounts.services import api_token_create
 from kgp.api.api import api
-
 from kgp.testing.factories import OfferFactory
 
 from .helpers import ApiClient

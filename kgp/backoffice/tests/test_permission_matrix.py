@@ -9,13 +9,11 @@ from __future__ import annotations
 import pytest
 from django.urls import get_resolver, reverse
 
-from kgp.backoffice import urls as backoffice_urls
-from kgp.companies.models import CompanyImport, CompanyMembership, Holding, Note, YearlyFigures
-from kgp.testing.factories import ContactFactory, UserFactory
-from kgp.testing.factories import RequestFactory
-from kgp.testing.factories import OfferFactory, org
 from kgp.assessment import services as check_services
 from kgp.assessment.models import Questionnaire
+from kgp.backoffice import urls as backoffice_urls
+from kgp.companies.models import CompanyImport, CompanyMembership, Holding, Note, YearlyFigures
+from kgp.testing.factories import ContactFactory, OfferFactory, RequestFactory, UserFactory, org
 
 pytestmark = pytest.mark.django_db
 

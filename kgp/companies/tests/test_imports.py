@@ -15,6 +15,7 @@ from kgp.core.errors import ServiceError
 from kgp.core.models import AuditLogEntry
 from kgp.testing.factories import CompanyFactory, org
 
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()

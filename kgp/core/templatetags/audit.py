@@ -24,6 +24,8 @@ EXTRA_LABELS = {
     "network_sharing": _("Shared with the whole network"),
     "newsletter": _("Newsletter"),
     "contact": _("Agrees to be contacted"),
+    "request": _("Consent to the processing of a request"),
+    "shared_with_agency": _("Shared with the agency"),
 }
 
 

@@ -58,7 +58,7 @@ def page(browser, live_server):
 def _region_data(request):
     """Live-server tests run in committed transactions, and the database is flushed after each of
     them: this flush also removes what the data migrations loaded (partners, municipalities, postcode
-    ranges, topics). Load it again before each such test.
+    ranges, topics, the questionnaire of the Transformations-Check). Load it again before each such test.
 
     (serialized_rollback cannot do this reliably here: once Playwright's event loop runs in the test
     thread, Django's thread-critical connection storage switches to a per-context one, and the new
@@ -69,6 +69,7 @@ def _region_data(request):
     request.getfixturevalue("transactional_db")
     from django.apps import apps
 
+    from kgp.assessment.models import Questionnaire
     from kgp.companies.models import Topic
     from kgp.organisations.models import Organisation
 
@@ -76,3 +77,5 @@ def _region_data(request):
         import_module("kgp.organisations.migrations.0002_region_data").load(apps, None)
     if not Topic.objects.exists():
         import_module("kgp.companies.migrations.0002_topics").load(apps, None)
+    if not Questionnaire.objects.exists():
+        import_module("kgp.assessment.migrations.0002_questionnaire_v1").load(apps, None)

@@ -1,4 +1,5 @@
-"""`manage.py seed_demo [--if-empty]`: demo logins for every role and about 60 fictitious companies.
+"""`manage.py seed_demo [--if-empty]`: demo logins for every role, about 60 fictitious companies, the
+offer catalogue, Transformations-Check results and requests.
 
 Everything goes through the services, so the audit log and the company timelines are filled as if
 the consultants had entered the data. Deterministic apart from the timestamps.
@@ -13,6 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from kgp.accounts.models import Role
+from kgp.assessment.demo import seed_check_results
+from kgp.assessment.models import CheckResult
+from kgp.catalogue.demo import seed_offers
 from kgp.companies import services
 from kgp.companies.demo import (
     COMPANY_USER_EMAIL,
@@ -27,10 +31,12 @@ from kgp.companies.demo import (
     ensure_demo_users,
 )
 from kgp.companies.models import Company, CompanyMembership, Consent, Topic
+from kgp.requests.demo import seed_requests
+from kgp.requests.models import Request
 
 
 class Command(BaseCommand):
-    help = "Create the demo logins and about 60 fictitious companies (via the services, with audit log)."
+    help = "Create the demo logins, about 60 fictitious companies, offers, check results and requests (via the services)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -47,10 +53,16 @@ class Command(BaseCommand):
         with transaction.atomic():
             users, created_users = ensure_demo_users()
             created, skipped = self._companies(users, seed=seed, count=companies)
+            offers = seed_offers(rng_seed=seed)
+            demo_companies = list(Company.objects.filter(is_active=True).order_by("pk"))
+            # Check results are not matched on a second run: only a database without any gets them.
+            results = [] if CheckResult.objects.exists() else seed_check_results(companies=demo_companies[::3], rng_seed=seed)
+            requests = [] if Request.objects.exists() else seed_requests(companies=demo_companies, offers=offers, rng_seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data: {len(created_users)} of {len(DEMO_USERS)} logins created, "
-                f"{created} companies created, {skipped} existed already "
+                f"{created} companies created, {skipped} existed already, {len(offers)} offers, "
+                f"{len(results)} check results and {len(requests)} requests added "
                 f"({time.perf_counter() - started:.1f} s)."
             )
         )
