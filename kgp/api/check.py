@@ -13,7 +13,7 @@ from typing import Literal
 from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, reverse
 from ninja import Field, Router, Schema, Status
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictInt
 
 from kgp.assessment import queries, services
 from kgp.assessment.models import Questionnaire
@@ -74,8 +74,11 @@ class ResultIn(Schema):
     size_class: Literal["micro", "small", "medium", "large"] | None = Field(
         None, description="Headcount band: micro <10, small 10-49, medium 50-249, large 250+. Used for the comparison and to leave out SME-only offers."
     )
-    answers: dict[str, int] = Field(
-        default_factory=dict, description="{question id: level} for every question of the version.", max_length=500
+    # Strict: true/false or "2" are not levels (lax parsing would turn true into 1); they answer 422.
+    answers: dict[str, StrictInt] = Field(
+        default_factory=dict,
+        description="{question id: level} for every question of the version; each level a JSON integer (not a boolean or a string).",
+        max_length=500,
     )
 
 
@@ -85,7 +88,7 @@ class DimensionScoreOut(Schema):
     score: int = Field(description="0-100.")
     band: Literal["low", "basic", "advanced", "leading"] = Field(description="low <25, basic 25-49, advanced 50-74, leading 75+.")
     interpretation: str
-    average: int | None = Field(description="Average of comparable companies (same size class), when at least 5 results exist.")
+    average: int | None = Field(description="Average of comparable companies (same size class), when at least 5 other companies have saved a result. Results without a company, such as those posted here, are not compared.")
 
 
 class RecommendationOut(Schema):
@@ -105,7 +108,7 @@ class ResultOut(Schema):
     overall: int = Field(description="0-100: the mean of the dimension scores.")
     overall_band: str
     overall_average: int | None
-    comparison_count: int | None = Field(description="Results in the comparison group, when shown.")
+    comparison_count: int | None = Field(description="Companies in the comparison group (each with its latest result), when shown.")
     dimensions: list[DimensionScoreOut]
     recommendations: list[RecommendationOut]
 

@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -18,11 +20,14 @@ from kgp.companies.models import Company
 from .models import CheckResult
 
 TOKEN_MAX_LENGTH = 64
+# secrets.token_urlsafe: URL-safe base64. Anything else (NUL bytes, control characters) is 404
+# without a query; PostgreSQL would reject a NUL byte with an error.
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,%d}" % TOKEN_MAX_LENGTH)
 
 
 def result_by_token(token: str) -> CheckResult:
     """The result with this token, or 404 (the same for a malformed and an unknown token)."""
-    if not token or len(token) > TOKEN_MAX_LENGTH:
+    if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
         raise Http404
     result = CheckResult.objects.select_related("questionnaire", "company").filter(token=token).first()
     if result is None:

@@ -17,7 +17,7 @@ from kgp.companies.models import Company, CompanyMembership
 from . import queries, services
 from .models import CheckResult, SizeBand
 
-PER_SIZE_CLASS = 6  # at least 5 are needed before the comparison shows
+PER_SIZE_CLASS = 6  # results per size class in all (anonymous ones fill up; they are not compared)
 DEMO_ACTOR = "seed_demo"  # the audit log's actor label for demo links and shares
 
 
@@ -50,6 +50,9 @@ def seed_check_results(*, companies: list[Company], rng_seed: int = 0) -> list[C
     """At least six completed results per size class: one for each given company (its own size
     class where known; saved to the company, every second one shared with its agency), then
     anonymous ones until every size class has six. Does nothing without a published version.
+
+    Only the company results count for the comparison (five other companies are needed), so the
+    caller passes enough companies per size class for the comparison to show in the demo.
     """
     questionnaire = queries.current_questionnaire()
     if questionnaire is None:

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, IntegerField, Sum, Window
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, RowNumber
 from django.utils.translation import gettext as _
 
 from kgp.catalogue.models import Offer
@@ -21,7 +21,7 @@ from kgp.catalogue.models import Offer
 from . import scoring
 from .models import CheckResult, Dimension, Questionnaire
 
-COMPARISON_MINIMUM = 5  # results in the group before averages are shown (anonymity)
+COMPARISON_MINIMUM = 5  # companies in the group before averages are shown (anonymity)
 
 
 def current_questionnaire() -> Questionnaire | None:
@@ -71,27 +71,31 @@ def _load_spec(questionnaire: Questionnaire) -> scoring.Spec:
 
 @dataclass(frozen=True)
 class Comparison:
-    count: int  # results in the group
+    count: int  # companies in the group (each with its latest result)
     averages: dict[str, int]  # {dimension key: average score, "overall": average}
 
 
 def comparison(size_class: str, exclude_result: CheckResult | None = None) -> Comparison | None:
-    """Anonymised averages of the completed results of one size class, or None below 5 results.
+    """Anonymised averages of the completed results of one size class, or None below 5 companies.
 
-    Each company counts once, with its latest result; anonymous results count each. The result
-    itself and every result of its company are left out. A dimension is averaged over the results
-    that have it (versions may differ); it needs 5 values too. One aggregate query, so the cost does
-    not grow in Python with the number of stored results.
+    Only results saved to a company count, each company once with its latest result. Anonymous
+    results (the portal without an account, everything posted to the public API) never count, so
+    nobody can dilute or probe a group with fabricated results. The result itself and every result
+    of its company are left out. A dimension is averaged over the results that have it (versions
+    may differ); it needs 5 values too. One aggregate query, so the cost does not grow in Python
+    with the number of stored results.
     """
     if not size_class:
         return None
-    completed = CheckResult.objects.filter(size_class=size_class, completed_at__isnull=False)
-    latest_of_company = completed.filter(company_id=OuterRef("company_id")).order_by("-completed_at", "-id").values("pk")[:1]
-    rows = completed.filter(Q(company__isnull=True) | Q(pk=Subquery(latest_of_company)))
+    completed = CheckResult.objects.filter(size_class=size_class, completed_at__isnull=False, company__isnull=False)
     if exclude_result is not None:
-        rows = rows.exclude(pk=exclude_result.pk)
+        completed = completed.exclude(pk=exclude_result.pk)
         if exclude_result.company_id:
-            rows = rows.exclude(company_id=exclude_result.company_id)
+            completed = completed.exclude(company_id=exclude_result.company_id)
+    # The latest result of each company: a window over the group, one pass (no query per company).
+    rows = completed.annotate(
+        recency=Window(RowNumber(), partition_by=[F("company_id")], order_by=[F("completed_at").desc(), F("pk").desc()])
+    ).filter(recency=1)
     keys = _score_keys(exclude_result)
     aggregates: dict[str, Any] = {"n": Count("pk")}
     for index, key in enumerate(keys):

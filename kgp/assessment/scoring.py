@@ -17,6 +17,7 @@ tests.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -119,14 +120,17 @@ class AnswerError:
     message: str
 
 
+_LEVEL_TEXT = re.compile(r"-?[0-9]{1,3}")
+
+
 def as_level(value: Any) -> int | None:
     """An answer as a whole number, or None when it is not one (booleans and fractions are not)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
+    if isinstance(value, str) and _LEVEL_TEXT.fullmatch(value.strip()):
+        return int(value.strip())  # ASCII digits only: "²" or "٣" pass isdigit() but not int()
     return None
 
 

@@ -507,7 +507,7 @@ def publish_problems(questionnaire: Questionnaire) -> list[str]:
     """What stops a version from being published (empty when it may be)."""
     problems: list[str] = []
     dimensions = list(questionnaire.dimensions.order_by("order", "id"))
-    questions = list(questionnaire.questions.select_related("requires").prefetch_related("options"))
+    questions = list(questionnaire.questions.select_related("requires").prefetch_related("options", "requires__options"))
     if not dimensions:
         problems.append(_("The version has no dimensions."))
     for dimension in dimensions:

@@ -41,8 +41,9 @@ def _scoped(user: User, params: Any) -> tuple[QuerySet[Request], dict[str, str]]
         partner = params.get("partner") or ""
         if partner == COORDINATION:
             return visible.filter(partner__isnull=True), {"partner": partner}
-        if partner.isdigit():
-            return visible.filter(partner_id=int(partner)), {"partner": partner}
+        partner_id = access.parse_pk(partner)
+        if partner_id is not None:
+            return visible.filter(partner_id=partner_id), {"partner": partner}
         return visible, {"partner": ""}
     if params.get("scope") == "shared":
         return visible.exclude(partner_id=user.organisation_id), {"scope": "shared"}

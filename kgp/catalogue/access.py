@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
@@ -32,9 +34,14 @@ def public_offers() -> QuerySet[Offer]:
     return Offer.objects.public()
 
 
+SLUG_PATTERN = re.compile(r"[-a-z0-9_]{1,120}")  # anything else (NUL bytes, control characters) is 404 without a query
+
+
 def public_offer(slug: str) -> Offer:
     """A published, currently valid offer by its web address, or 404 (drafts, archived, expired)."""
-    offer = with_relations(public_offers()).filter(slug=str(slug)[:200]).first()
+    if not isinstance(slug, str) or not SLUG_PATTERN.fullmatch(slug):
+        raise Http404
+    offer = with_relations(public_offers()).filter(slug=slug).first()
     if offer is None:
         raise Http404
     return offer

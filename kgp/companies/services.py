@@ -40,6 +40,7 @@ from .models import (
     YearlyFigures,
 )
 from .parsing import courts_compatible, normalise_court, normalise_register_number
+from .signals import company_merged
 
 COMPANY_FIELDS = (
     "name", "legal_form", "register_court", "register_number", "street", "postcode", "city", "sector_code",
@@ -567,6 +568,8 @@ def company_merge(*, actor: User, keep: Company, remove: Company) -> Company:
     remove.is_active = False
     remove.merged_into = keep
     remove.save(update_fields=["is_active", "merged_into"])
+    # Apps that build on companies (check results, requests) move their rows in this transaction.
+    company_merged.send(sender=Company, keep=keep, removed=remove, actor=actor)
     _recompute_size_class(keep)
     _save_company(keep)
     log_action(

@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -22,12 +24,27 @@ from kgp.companies import access as company_access
 
 from .models import Request
 
+MAX_PK = 2**63 - 1
+
+
+def parse_pk(value: object) -> int | None:
+    """A database id: ASCII digits only, 0 < id < 2**63; None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        pk = value
+    elif isinstance(value, str) and re.fullmatch(r"[0-9]{1,18}", value):
+        pk = int(value)
+    else:
+        return None
+    return pk if 0 < pk <= MAX_PK else None
+
 
 def _pk(value: int | str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    pk = parse_pk(value)
+    if pk is None:
+        raise Http404
+    return pk
 
 
 def requests_for_staff(user: User) -> QuerySet[Request]:
@@ -99,6 +116,15 @@ def is_member_of_company(user: User, req: Request) -> bool:
     return companies.filter(Q(pk=req.company_id) | Q(pk=req.company.merged_into_id or 0)).exists()
 
 
+def member_full_view(user: User, req: Request) -> bool:
+    """Whether a company user sees the request's personal details (contact person, message, notes,
+    contact preferences). Not for a request sent anonymously by someone else and matched to their
+    company: the other members see only its offers, status and date."""
+    if req.source != "public":
+        return True
+    return req.created_by_id is not None and req.created_by_id == user.pk
+
+
 def request_sent_in_session(request_id: object) -> Request | None:
     """The request this browser session has just sent (its id is kept in the session for the
     confirmation page), or None."""
@@ -113,9 +139,8 @@ def check_result_sent_to(user: User, result_id: int | str) -> bool:
     shared company's request). For the backoffice's check result page."""
     if not (user.is_authenticated and user.is_staff_member):
         return False
-    try:
-        pk = int(result_id)
-    except (TypeError, ValueError):
+    pk = parse_pk(result_id)
+    if pk is None:
         return False
     carrying = requests_for_staff(user).filter(check_result_id=pk)
     if user.role != Role.COORDINATOR:

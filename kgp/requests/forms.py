@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 import time
 from typing import Any
 
@@ -21,18 +23,72 @@ MAX_FORM_AGE = 24 * 3600
 _SIGNER_SALT = "kgp.requests.form-started"
 
 
-def form_stamp(at: float | None = None) -> str:
-    """A signed note of when the form was shown."""
-    return signing.dumps({"t": time.time() if at is None else at}, salt=_SIGNER_SALT, compress=True)
+# Each stamp carries a random nonce that is kept in the session when the form is shown and consumed
+# when the form is sent, so a stamp can be used once and only in the session it was issued to.
+NONCE_SESSION_KEY = "request_form_nonces"
+MAX_NONCES = 5
+
+# Single-line fields: no line breaks or other control characters (they end up in e-mail headers).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def form_stamp(at: float | None = None, nonce: str = "") -> str:
+    """A signed note of when the form was shown (and its single-use nonce)."""
+    return signing.dumps({"t": time.time() if at is None else at, "n": nonce}, salt=_SIGNER_SALT, compress=True)
+
+
+def _stamp_data(stamp: str) -> dict[str, Any] | None:
+    try:
+        data = signing.loads(stamp, salt=_SIGNER_SALT, max_age=MAX_FORM_AGE)
+        return {"t": float(data["t"]), "n": str(data.get("n") or "")}
+    except (signing.BadSignature, KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 def stamp_age(stamp: str) -> float | None:
     """Seconds since the form was shown, or None for a missing, forged or too old stamp."""
-    try:
-        data = signing.loads(stamp, salt=_SIGNER_SALT, max_age=MAX_FORM_AGE)
-        return time.time() - float(data["t"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
+    data = _stamp_data(stamp)
+    return None if data is None else time.time() - data["t"]
+
+
+def stamp_nonce(stamp: str) -> str:
+    """The nonce of a valid stamp ("" for none)."""
+    data = _stamp_data(stamp)
+    return "" if data is None else data["n"]
+
+
+def _nonces(session: Any) -> list[str]:
+    raw = session.get(NONCE_SESSION_KEY) if session is not None else None
+    return [n for n in raw if isinstance(n, str)] if isinstance(raw, list) else []
+
+
+def issue_stamp(session: Any, at: float | None = None) -> str:
+    """A fresh stamp whose nonce is kept in the session (only the last few are kept)."""
+    nonce = secrets.token_urlsafe(16)
+    session[NONCE_SESSION_KEY] = (_nonces(session) + [nonce])[-MAX_NONCES:]
+    return form_stamp(at, nonce)
+
+
+def nonce_is_open(session: Any, stamp: str) -> bool:
+    nonce = stamp_nonce(stamp)
+    return bool(nonce) and nonce in _nonces(session)
+
+
+def consume_stamp(session: Any, stamp: str) -> bool:
+    """Use up the stamp's nonce; False if it was not (or no longer) issued to this session."""
+    nonce = stamp_nonce(stamp)
+    nonces = _nonces(session)
+    if not nonce or nonce not in nonces:
+        return False
+    session[NONCE_SESSION_KEY] = [n for n in nonces if n != nonce]
+    return True
+
+
+def single_line(value: str) -> str:
+    """Raise a ValidationError for line breaks and other control characters."""
+    if _CONTROL.search(value or ""):
+        raise forms.ValidationError(_("Please enter this on one line, without line breaks or control characters."), code="control")
+    return value
 
 
 class CompanyChoiceField(forms.ModelChoiceField):
@@ -98,8 +154,11 @@ class RequestForm(forms.Form):
 
     COMPANY_FIELDS = ("name", "street", "postcode", "city", "register_court", "register_number", "website", "employees_band")
 
-    def __init__(self, *args: Any, member_companies: Any = None, offer_check: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, member_companies: Any = None, offer_check: bool = False, session: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.session = session
         self.member_mode = member_companies is not None
         if self.member_mode:
             for name in self.COMPANY_FIELDS:
@@ -114,7 +173,25 @@ class RequestForm(forms.Form):
         if "send_check_result" in self.fields:
             self.fields["send_check_result"].widget.attrs["aria-describedby"] = "check-hint"
         if not self.is_bound:
-            self.initial["started"] = form_stamp()
+            self.initial["started"] = self._new_stamp()
+
+    def _new_stamp(self) -> str:
+        return issue_stamp(self.session) if self.session is not None else form_stamp()
+
+    def clean_name(self) -> str:
+        return single_line(self.cleaned_data.get("name") or "")
+
+    def clean_street(self) -> str:
+        return single_line(self.cleaned_data.get("street") or "")
+
+    def clean_city(self) -> str:
+        return single_line(self.cleaned_data.get("city") or "")
+
+    def clean_contact_name(self) -> str:
+        return single_line(self.cleaned_data.get("contact_name") or "")
+
+    def clean_preferred_time(self) -> str:
+        return single_line(self.cleaned_data.get("preferred_time") or "")
 
     def clean_register_number(self) -> str:
         value = " ".join((self.cleaned_data.get("register_number") or "").upper().split())
@@ -139,6 +216,12 @@ class RequestForm(forms.Form):
                 _("The form was open for a long time or could not be read. Please check it and send it again."),
                 code="stamp",
             )
+        if self.session is not None and not nonce_is_open(self.session, data.get("started") or ""):
+            self._refresh_stamp()
+            raise forms.ValidationError(
+                _("This form was already sent or was not opened in this browser. Please check it and send it again."),
+                code="stamp_used",
+            )
         if age < MIN_FILL_SECONDS:
             self._refresh_stamp()
             raise forms.ValidationError(_("That was very quick. Please check your details and send again."), code="too_fast")
@@ -149,7 +232,13 @@ class RequestForm(forms.Form):
     def _refresh_stamp(self) -> None:
         """After a stamp error the form is shown again with a fresh stamp (the bound data is copied)."""
         self.data = self.data.copy()
-        self.data[self.add_prefix("started")] = form_stamp()
+        self.data[self.add_prefix("started")] = self._new_stamp()
+
+    def consume_stamp(self) -> bool:
+        """Use up the stamp of a valid form (False: replayed meanwhile); a fresh one is put in its place."""
+        used = self.session is None or consume_stamp(self.session, self.cleaned_data.get("started") or "")
+        self._refresh_stamp()
+        return used
 
     def company_data(self) -> dict[str, Any]:
         return {k: self.cleaned_data.get(k, "") for k in self.COMPANY_FIELDS}

@@ -42,27 +42,31 @@ def _team_of(req: Request) -> list[str]:
     return recipients
 
 
+def one_line(value: object) -> str:
+    """Text for an e-mail header: whitespace and line breaks collapsed to single spaces."""
+    return " ".join(str(value).split())
+
+
 def confirmation_text(req: Request) -> tuple[str, str]:
-    """Subject and body of the sender's confirmation (the caller picks the language)."""
+    """Subject and body of the sender's confirmation (the caller picks the language).
+
+    The address was not verified, so the e-mail repeats nothing the sender typed in freely (names,
+    message, notes, preferred time): only the offer titles, the number, the agency and what happens
+    next. Otherwise the form could be used to send any text to any address."""
     agency = agency_name(req)
     lines = [
-        _("Hello %(name)s,") % {"name": req.contact_name},
+        _("Hello,"),
         "",
         _("thank you for your request. We have passed it on to %(agency)s, which is responsible for your company.")
         % {"agency": agency},
         "",
         _("Request number: %(number)s") % {"number": req.number},
-        _("Company: %(company)s") % {"company": req.submitted_company.get("name") or req.company.name},
         "",
         _("The offers you asked about:"),
     ]
     for item in req.items.all():
         lines.append(f"- {item.offer_title}")
-        if item.note:
-            lines.append("  " + _("Your note: %(note)s") % {"note": item.note})
     lines += ["", _("Preferred contact: %(channel)s") % {"channel": req.get_preferred_channel_display()}]
-    if req.preferred_time:
-        lines.append(_("Preferred time: %(time)s") % {"time": req.preferred_time})
     if req.check_result_id:
         lines.append(_("Your Transformations-Check result is attached to the request."))
     lines += [
@@ -88,13 +92,13 @@ def confirmation_text(req: Request) -> tuple[str, str]:
             _("If you did not send this request, please let us know: %(email)s") % {"email": operator_email},
         ]
     subject = _("Your request %(number)s to %(agency)s") % {"number": req.number, "agency": agency}
-    return subject, "\n".join(lines) + "\n"
+    return one_line(subject), "\n".join(lines) + "\n"
 
 
 def team_text(req: Request) -> tuple[str, str]:
     """Subject and body of the notice to the agency: no personal data, only the company and a link."""
     count = req.items.count()
-    subject = _("New request %(number)s from %(company)s") % {"number": req.number, "company": req.company.name}
+    subject = _("New request %(number)s from %(company)s") % {"number": req.number, "company": one_line(req.company.name)}
     body = ngettext(
         "%(company)s has sent a request for %(count)s offer.\n\n"
         "Please open it in the backoffice and get in touch with the company: %(url)s",
@@ -106,7 +110,7 @@ def team_text(req: Request) -> tuple[str, str]:
         "count": count,
         "url": settings.SITE_URL + reverse("backoffice:request_detail", args=[req.pk]),
     }
-    return subject, body + "\n"
+    return one_line(subject), body + "\n"
 
 
 def request_submitted(req: Request) -> None:

@@ -14,6 +14,7 @@ was added stays in the package, shown as no longer available, and is not sent.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,29 @@ from .models import PackageItem
 SESSION_KEY = "package"
 MAX_ITEMS = 50
 MAX_NOTE = 1000
+MAX_ID = 2**63 - 1
+
+# Control characters other than line breaks and tabs (a NUL byte cannot be stored in PostgreSQL).
+_NOTE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def parse_id(value: Any) -> int | None:
+    """A database id from ASCII digits (0 < id < 2**63), or None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        pk = value
+    elif isinstance(value, str) and re.fullmatch(r"[0-9]{1,18}", value):
+        pk = int(value)
+    else:
+        return None
+    return pk if 0 < pk <= MAX_ID else None
+
+
+def clean_note(note: Any) -> str:
+    """A note without control characters (line breaks are kept), stripped (not yet cut to MAX_NOTE)."""
+    text = note if isinstance(note, str) else ""
+    return _NOTE_CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 @dataclass(frozen=True)
@@ -48,10 +72,10 @@ def _session_items(request: HttpRequest) -> list[list[Any]]:
     seen: set[int] = set()
     for pair in raw if isinstance(raw, list) else []:
         try:
-            offer_id, note = int(pair[0]), str(pair[1] or "")[:MAX_NOTE]
-        except (TypeError, ValueError, IndexError):
+            offer_id, note = parse_id(pair[0]), clean_note(str(pair[1] or ""))[:MAX_NOTE]
+        except (TypeError, ValueError, IndexError, KeyError):
             continue
-        if offer_id not in seen:
+        if offer_id is not None and offer_id not in seen:
             seen.add(offer_id)
             items.append([offer_id, note])
     return items
@@ -65,7 +89,7 @@ def _store_session(request: HttpRequest, items: list[list[Any]]) -> None:
 
 
 def _clean_note(note: str) -> str:
-    return (note or "").strip()[:MAX_NOTE]
+    return clean_note(note)[:MAX_NOTE]
 
 
 def merge_session_into_account(request: HttpRequest, user: User) -> int:
@@ -159,6 +183,8 @@ def add(request: HttpRequest, offer: Offer, note: str = "") -> bool:
 
 def remove(request: HttpRequest, offer_id: int) -> bool:
     _merge_if_needed(request)
+    if parse_id(offer_id) is None:
+        return False
     if uses_account(request.user):
         deleted, _ = PackageItem.objects.filter(user=request.user, offer_id=offer_id).delete()
         return bool(deleted)
@@ -171,7 +197,7 @@ def remove(request: HttpRequest, offer_id: int) -> bool:
 def set_notes(request: HttpRequest, notes: dict[int, str]) -> int:
     """Save the notes of offers in the package (others are ignored); returns how many changed."""
     _merge_if_needed(request)
-    notes = {offer_id: _clean_note(note) for offer_id, note in notes.items()}
+    notes = {offer_id: _clean_note(note) for offer_id, note in notes.items() if parse_id(offer_id) is not None}
     changed = 0
     if uses_account(request.user):
         for item in PackageItem.objects.filter(user=request.user, offer_id__in=list(notes)):

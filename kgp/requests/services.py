@@ -25,7 +25,7 @@ from kgp.companies.parsing import courts_compatible, normalise_court, normalise_
 from kgp.core.audit import diff, log_action, snapshot
 from kgp.core.errors import ServiceError
 
-from . import notifications
+from . import notifications, package
 from .models import ContactChannel, EmployeesBand, Request, RequestItem, RequestStatus
 
 # What an anonymous sender tells about the company (all of them are Company fields but the band).
@@ -61,7 +61,7 @@ def _validated_offers(offers_with_notes: Iterable[tuple[Offer, str]]) -> list[tu
     """The offers that can be requested today, each once, with their notes."""
     pairs: dict[int, tuple[Offer, str]] = {}
     for offer, note in offers_with_notes:
-        note = _text(note)
+        note = package.clean_note(note)
         _check_length(note, MAX_NOTE, "offers", _("A note may be at most %(limit)s characters long."))
         pairs.setdefault(offer.pk, (offer, note))
     public = set(Offer.objects.public().filter(pk__in=list(pairs)).values_list("pk", flat=True))
@@ -202,6 +202,10 @@ def request_submit(
             data = {k: v for k, v in submitted.items() if k in SUBMITTED_COMPANY_FIELDS}
             company = company_services.company_create(actor=actor, data=data, source="request")
         source = "public"
+
+    if check_result is not None and check_result.company_id not in (None, company.pk):
+        # A result of another company is not sent along (the request is sent without it).
+        check_result = None
 
     consent = company_services.consent_record(
         actor=actor, company=company, kind=Consent.Kind.REQUEST, granted=True, source=source, language=language

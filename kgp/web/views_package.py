@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -31,6 +33,9 @@ from kgp.requests.notifications import agency_name
 
 SENT_SESSION_KEY = "package_sent"
 CHECK_SESSION_KEY = "check_result_token"
+# Requests one client address may send per hour (spam protection; counted in the cache).
+SEND_LIMIT = 5
+SEND_LIMIT_WINDOW = 3600
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -43,21 +48,26 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
+def _parse_id(value: Any) -> int | None:
+    """A database id from ASCII digits (1 ≤ id < 2**63), or None."""
+    return package.parse_id(value)
+
+
 def _offer_id(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    pk = _parse_id(value)
+    if pk is None:
+        raise Http404
+    return pk
 
 
 def _posted_notes(request: HttpRequest) -> dict[int, str]:
     """Notes from the package page (`note-<offer id>`) or a single one (`offer` and `note`)."""
     notes: dict[int, str] = {}
     for key, value in request.POST.items():
-        if key.startswith("note-") and key[5:].isdigit():
-            notes[int(key[5:])] = value
-    if "note" in request.POST and str(request.POST.get("offer", "")).isdigit():
-        notes[int(request.POST["offer"])] = request.POST["note"]
+        if key.startswith("note-") and (pk := _parse_id(key[5:])) is not None:
+            notes[pk] = value
+    if "note" in request.POST and (pk := _parse_id(request.POST.get("offer"))) is not None:
+        notes[pk] = request.POST["note"]
     return notes
 
 
@@ -123,7 +133,7 @@ def package_add(request: HttpRequest) -> HttpResponse:
 
 def _note_errors(notes: dict[int, str]) -> dict[int, str]:
     too_long = _("A note may be at most %(max)s characters long.") % {"max": package.MAX_NOTE}
-    return {pk: too_long for pk, note in notes.items() if len(note.strip()) > package.MAX_NOTE}
+    return {pk: too_long for pk, note in notes.items() if len(package.clean_note(note)) > package.MAX_NOTE}
 
 
 @require_POST
@@ -176,14 +186,34 @@ def _initial(user: Any) -> dict[str, str]:
     return {"contact_name": user.get_full_name(), "contact_email": user.email}
 
 
+def _client_key(request: HttpRequest) -> str:
+    return "kgp:request-send:" + str(request.META.get("REMOTE_ADDR") or "unknown")[:64]
+
+
+def _over_send_limit(request: HttpRequest) -> bool:
+    return int(cache.get(_client_key(request)) or 0) >= SEND_LIMIT
+
+
+def _count_send(request: HttpRequest) -> None:
+    key = _client_key(request)
+    if not cache.add(key, 1, SEND_LIMIT_WINDOW):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired in between
+            cache.add(key, 1, SEND_LIMIT_WINDOW)
+
+
 @never_cache
 def package_send(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if getattr(user, "is_authenticated", False) and user.is_staff_member:  # type: ignore[union-attr]
+        # Staff create company records in the backoffice, not through the public form.
+        raise PermissionDenied
     entries = package.entries(request)
     available = [e for e in entries if e.available]
     if request.method != "POST" and not available:
         messages.info(request, _("Please add at least one offer to your package first."))
         return redirect("web:package")
-    user = request.user
     companies = _member_companies(user)
     check = _check_result(request)
     form = RequestForm(
@@ -191,11 +221,20 @@ def package_send(request: HttpRequest) -> HttpResponse:
         member_companies=companies,
         offer_check=check is not None,
         initial=_initial(user),
+        session=request.session,
     )
     if companies is not None and len(companies) == 1:
         form.fields["company"].widget = forms.HiddenInput()
         form.fields["company"].initial = companies[0].pk
-    if request.method == "POST" and form.is_valid():
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and _over_send_limit(request):
+        form.add_error(None, _("Too many requests were sent from your connection. Please try again in an hour."))
+        status = 429
+    elif request.method == "POST" and form.is_valid() and not form.consume_stamp():
+        form.add_error(
+            None, _("This form was already sent or was not opened in this browser. Please check it and send it again.")
+        )
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             req = services.request_submit(
@@ -215,9 +254,9 @@ def package_send(request: HttpRequest) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             package.clear(request)
+            _count_send(request)
             request.session[SENT_SESSION_KEY] = req.pk
             return redirect("web:package_sent")
-    status = 400 if request.method == "POST" else 200
     return render(
         request,
         "web/package/send.html",
@@ -259,6 +298,8 @@ def portal_request(request: HttpRequest, request_id: int) -> HttpResponse:
         "web/package/portal_request.html",
         {
             "req": req,
+            # A request sent anonymously by someone else and matched to the company: no personal details.
+            "details": access.member_full_view(user, req),
             "agency": agency_name(req),
             "items": req.items.all(),
             # Someone who sent a request before their membership was confirmed sees the company data as

@@ -151,3 +151,13 @@ def test_openapi_documents_the_check_without_a_token(v1):
 
 def test_companies_still_need_a_token(api, v1):
     assert api.get("/api/v1/companies").status_code == 401
+
+
+@pytest.mark.parametrize("level", [True, False, "2", 2.0])
+def test_levels_must_be_json_integers(api, v1, level):
+    """Lax parsing would score true as level 1; a boolean, a string or a float is refused by name."""
+    response = api.post(RESULTS, {"version": 1, "answers": answers(v1) | {"smart_data_use": level}})
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert [(e["field"], e["type"], e["message"]) for e in errors] == [("answers.smart_data_use", "int_type", "Erwartet wird eine ganze Zahl.")]
+    assert not CheckResult.objects.exists()

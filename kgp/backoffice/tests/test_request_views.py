@@ -251,3 +251,16 @@ def test_a_check_result_sent_along_is_visible_to_the_routed_agency_only(consulta
     assert check_result_sent_to(consultant, result.pk) and check_result_sent_to(coordinator, result.pk)
     assert not check_result_sent_to(other_consultant, result.pk)  # reads the shared request, but not in full
     assert not check_result_sent_to(consultant, "x")
+
+
+@pytest.mark.parametrize("partner", ["²", "١", "99999999999999999999999", "-1", "0"])
+def test_a_bad_partner_filter_is_ignored_not_500(client, coordinator, requests_, partner):
+    client.force_login(coordinator)
+    response = client.get(reverse("backoffice:request_list"), {"partner": partner})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("request_id", ["99999999999999999999999"])
+def test_a_huge_request_id_is_404(client, coordinator, request_id):
+    client.force_login(coordinator)
+    assert client.get(f"/backoffice/requests/{request_id}/").status_code == 404

@@ -89,3 +89,18 @@ def test_public_offer_is_404_unless_published_and_valid_today(dortmund_offer):
             access.public_offer(offer.slug)
     with pytest.raises(Http404):
         access.public_offer("gibt-es-nicht")
+
+
+@pytest.mark.parametrize("slug", ["a\x00b", "a\nb", "A-Upper", "ä", "", "a/b", "a" * 121, "a b"])
+def test_a_malformed_slug_is_404_without_a_query(slug, django_assert_num_queries):
+    with django_assert_num_queries(0), pytest.raises(Http404):
+        access.public_offer(slug)
+
+
+def test_nul_bytes_in_offer_urls_are_404(client):
+    assert client.get("/angebote/a%00b/").status_code == 404
+
+
+def test_a_real_slug_is_found():
+    offer = OfferFactory(status=OfferStatus.PUBLISHED)
+    assert access.public_offer(offer.slug) == offer

@@ -239,14 +239,23 @@ def test_the_whole_check_leads_to_the_result_page(en, spec):
         assert re.search(r'name="offer" value="\d+"', body) and f'name="next" value="{reverse("web:check_result", args=[result.token])}"' in body
 
 
+def _company_check(spec, level: int) -> None:
+    user, company = UserFactory(), CompanyFactory()
+    MembershipFactory(user=user, company=company)
+    result = services.check_start(size_class="small", user=user, company=company)
+    services.check_complete(result=result, answers={q.key: level for q in spec.questions})
+
+
 def test_the_result_shows_the_comparison_from_five_other_results(en, spec):
     for level in (2, 2, 3, 3):
-        services.check_complete(result=services.check_start(size_class="small"), answers={q.key: level for q in spec.questions})
+        _company_check(spec, level)
+    for _ in range(5):  # anonymous results never count
+        services.check_complete(result=services.check_start(size_class="small"), answers={q.key: 0 for q in spec.questions})
     result = start(en)
     answer_all(en, result, spec, level=1)
     url = reverse("web:check_result", args=[result.token])
     assert "Average of comparable companies" not in en.get(url).content.decode()
-    services.check_complete(result=services.check_start(size_class="small"), answers={q.key: 4 for q in spec.questions})
+    _company_check(spec, 4)
     body = en.get(url).content.decode()
     assert "Average of comparable companies" in body and "taken from 5 results" in body
     assert '<td class="num">70</td>' in body  # (50 + 50 + 75 + 75 + 100) / 5

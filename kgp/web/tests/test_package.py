@@ -10,8 +10,10 @@ import time
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from kgp.accounts.models import Role
 from kgp.catalogue.models import OfferStatus
@@ -33,19 +35,35 @@ def session_items(client):
     return client.session.get("package", [])
 
 
-def public_form(**overrides):
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The send limit per client address is counted in the cache: every test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def stamp(client, age=60):
+    """A form stamp issued to the client's session (as when the form is shown), `age` seconds ago."""
+    session = client.session
+    value = request_forms.issue_stamp(session, at=time.time() - age)
+    session.save()
+    return value
+
+
+def public_form(client, **overrides):
     data = {
         "name": "Neuwerk Metall GmbH", "street": "Hafenstraße 1", "postcode": "44139", "city": "Dortmund",
         "register_court": "", "register_number": "", "website": "", "employees_band": "10-49",
         "contact_name": "Erika Beispiel", "contact_email": "erika@example.org", "contact_phone": "",
         "message": "Bitte rufen Sie uns an.", "preferred_channel": "phone", "preferred_time": "vormittags",
-        "consent": "on", "fax": "", "started": request_forms.form_stamp(time.time() - 60),
+        "consent": "on", "fax": "", "started": stamp(client) if "started" not in overrides else None,
     }  # fmt: skip
     return {k: v for k, v in (data | overrides).items() if v is not None}
 
 
-def member_form(**overrides):
-    data = public_form(**overrides)
+def member_form(client, **overrides):
+    data = public_form(client, **overrides)
     for key in ("name", "street", "postcode", "city", "register_court", "register_number", "website", "employees_band"):
         data.pop(key, None)
     return data
@@ -159,7 +177,7 @@ def test_archived_offers_are_shown_as_unavailable_and_not_sent(client, django_ca
     assert "No longer available" in body or "nicht mehr" in body
     assert f'name="note-{gone.pk}"' not in body and f'name="note-{live.pk}"' in body
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("web:package_send"), public_form())
+        response = client.post(reverse("web:package_send"), public_form(client))
     assert response.status_code == 302
     req = Request.objects.get()
     assert [i.offer_title for i in req.items.all()] == ["Bleibt"]
@@ -224,7 +242,7 @@ def test_anonymous_visitor_sends_the_package(client, consultant, django_capture_
     add(client, offer)
     client.post(reverse("web:package_note"), {f"note-{offer.pk}": "Zwei Standorte"})
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("web:package_send"), public_form())
+        response = client.post(reverse("web:package_send"), public_form(client))
     assert response.status_code == 302 and response["Location"] == reverse("web:package_sent")
     req = Request.objects.get()
     assert (req.company.name, req.partner.key, req.source, req.language) == ("Neuwerk Metall GmbH", "dortmund", "public", "de")
@@ -247,7 +265,7 @@ def test_the_confirmation_page_shows_only_the_own_request(client):
 
 def test_request_outside_the_region_goes_to_the_coordination(client):
     add(client, OfferFactory())
-    client.post(reverse("web:package_send"), public_form(postcode="10115", city="Berlin"))
+    client.post(reverse("web:package_send"), public_form(client, postcode="10115", city="Berlin"))
     req = Request.objects.get()
     assert req.partner is None
     # The coordination sits at the lead partner.
@@ -271,7 +289,7 @@ def test_request_outside_the_region_goes_to_the_coordination(client):
 def test_bad_input_is_400_with_messages_and_nothing_written(client, overrides, field):
     add(client, OfferFactory())
     before = written()
-    response = client.post(reverse("web:package_send"), public_form(**overrides))
+    response = client.post(reverse("web:package_send"), public_form(client, **overrides))
     assert response.status_code == 400
     assert field in response.context["form"].errors
     assert 'role="alert"' in response.content.decode()
@@ -282,16 +300,16 @@ def test_bad_input_is_400_with_messages_and_nothing_written(client, overrides, f
 def test_honeypot_and_a_too_quick_submission_are_refused(client, monkeypatch):
     add(client, OfferFactory())
     before = written()
-    assert client.post(reverse("web:package_send"), public_form(fax="spam")).status_code == 400
-    response = client.post(reverse("web:package_send"), public_form(started=request_forms.form_stamp()))
+    assert client.post(reverse("web:package_send"), public_form(client, fax="spam")).status_code == 400
+    response = client.post(reverse("web:package_send"), public_form(client, started=request_forms.form_stamp()))
     assert response.status_code == 400
     # The form comes back with a fresh stamp, so a person can simply send again.
     fresh = re.search(r'name="started" value="([^"]+)"', response.content.decode()).group(1)
     assert request_forms.stamp_age(fresh) is not None
-    assert client.post(reverse("web:package_send"), public_form(started="forged")).status_code == 400
+    assert client.post(reverse("web:package_send"), public_form(client, started="forged")).status_code == 400
     assert written() == before
     monkeypatch.setattr(request_forms, "MIN_FILL_SECONDS", 0)
-    assert client.post(reverse("web:package_send"), public_form(started=fresh)).status_code == 302
+    assert client.post(reverse("web:package_send"), public_form(client, started=fresh)).status_code == 302
 
 
 def test_company_user_sends_with_company_data_from_the_account(client, company, company_user, django_capture_on_commit_callbacks):
@@ -305,7 +323,7 @@ def test_company_user_sends_with_company_data_from_the_account(client, company, 
     assert page.context["form"].initial["contact_email"] == company_user.email
     with django_capture_on_commit_callbacks(execute=True):
         # A company field sent anyway is ignored: the record is what goes out.
-        response = client.post(reverse("web:package_send"), member_form(company=company.pk, name="Anders GmbH"))
+        response = client.post(reverse("web:package_send"), member_form(client, company=company.pk, name="Anders GmbH"))
     assert response.status_code == 302
     req = Request.objects.get()
     assert (req.company, req.source, req.created_by) == (company, "portal", company_user)
@@ -325,9 +343,9 @@ def test_member_of_several_companies_chooses_and_cannot_pick_another(client, com
     body = client.get(reverse("web:package_send")).content.decode()
     assert "Zweitfirma GmbH" in body and "Fremd GmbH" not in body
     before = written()
-    assert client.post(reverse("web:package_send"), member_form(company=stranger.pk)).status_code == 400
+    assert client.post(reverse("web:package_send"), member_form(client, company=stranger.pk)).status_code == 400
     assert written() == before
-    assert client.post(reverse("web:package_send"), member_form(company=second.pk)).status_code == 302
+    assert client.post(reverse("web:package_send"), member_form(client, company=second.pk)).status_code == 302
     assert Request.objects.get().partner.key == "hamm"
 
 
@@ -349,7 +367,7 @@ def test_a_completed_check_result_can_be_sent_along(client):
     add(client, OfferFactory())
     _with_check_token(client, result.token)
     assert 'name="send_check_result"' in client.get(reverse("web:package_send")).content.decode()
-    client.post(reverse("web:package_send"), public_form(send_check_result="on"))
+    client.post(reverse("web:package_send"), public_form(client, send_check_result="on"))
     assert Request.objects.get().check_result == result
 
 
@@ -357,7 +375,7 @@ def test_the_check_result_stays_private_without_the_tick(client):
     result = _check_result()
     add(client, OfferFactory())
     _with_check_token(client, result.token)
-    client.post(reverse("web:package_send"), public_form())
+    client.post(reverse("web:package_send"), public_form(client))
     assert Request.objects.get().check_result is None
 
 
@@ -366,7 +384,7 @@ def test_an_unfinished_check_result_is_not_offered(client):
     add(client, OfferFactory())
     _with_check_token(client, result.token)
     assert 'name="send_check_result"' not in client.get(reverse("web:package_send")).content.decode()
-    client.post(reverse("web:package_send"), public_form(send_check_result="on"))
+    client.post(reverse("web:package_send"), public_form(client, send_check_result="on"))
     assert Request.objects.get().check_result is None
 
 
@@ -411,7 +429,7 @@ def test_a_sender_without_a_confirmed_company_sees_own_request_with_the_data_ent
     add(client, OfferFactory())
     client.post(
         reverse("web:package_send"),
-        public_form(name="Stahl Neu GmbH", register_court="AG Dortmund", register_number="HRB 4711"),
+        public_form(client, name="Stahl Neu GmbH", register_court="AG Dortmund", register_number="HRB 4711"),
     )
     req = Request.objects.get()
     assert req.company == known and req.matched_existing and req.created_by == user
@@ -425,3 +443,160 @@ def test_package_pages_follow_the_csp(client):
     for url in (reverse("web:package"), reverse("web:package_send")):
         body = client.get(url).content.decode()
         assert "<script>" not in body and " style=" not in body and "<style" not in body, url
+
+
+# --- review fixes: spam, input hardening, privacy ---------------------------------------------------
+
+
+def test_a_form_stamp_is_single_use_and_bound_to_the_session(client, monkeypatch):
+    add(client, OfferFactory())
+    data = public_form(client)
+    assert client.post(reverse("web:package_send"), data).status_code == 302
+    # The same stamp again (a replay), also from another browser session: refused, nothing written.
+    add(client, OfferFactory())
+    before = written()
+    replay = client.post(reverse("web:package_send"), data)
+    assert replay.status_code == 400
+    assert de("This form was already sent or was not opened in this browser. Please check it and send it again.") in str(
+        replay.context["form"].non_field_errors()
+    )
+    from django.test import Client
+
+    other = Client()
+    add(other, OfferFactory())
+    assert other.post(reverse("web:package_send"), data).status_code == 400
+    # A stamp without a nonce (signed, but never issued to a session) is refused too.
+    assert client.post(reverse("web:package_send"), public_form(client, started=request_forms.form_stamp(time.time() - 60))).status_code == 400
+    assert written() == before
+    # The form shown again carries a fresh stamp that works.
+    fresh = re.search(r'name="started" value="([^"]+)"', replay.content.decode()).group(1)
+    monkeypatch.setattr(request_forms, "MIN_FILL_SECONDS", 0)
+    assert client.post(reverse("web:package_send"), public_form(client, started=fresh)).status_code == 302
+
+
+def test_the_session_keeps_only_a_few_stamps(client):
+    add(client, OfferFactory())
+    for _i in range(request_forms.MAX_NONCES + 3):
+        client.get(reverse("web:package_send"))
+    assert len(client.session[request_forms.NONCE_SESSION_KEY]) == request_forms.MAX_NONCES
+
+
+def test_sending_is_limited_per_client_address(client, monkeypatch):
+    monkeypatch.setattr("kgp.web.views_package.SEND_LIMIT", 2)
+    for _i in range(2):
+        add(client, OfferFactory())
+        assert client.post(reverse("web:package_send"), public_form(client), REMOTE_ADDR="203.0.113.5").status_code == 302
+    add(client, OfferFactory())
+    before = written()
+    response = client.post(reverse("web:package_send"), public_form(client), REMOTE_ADDR="203.0.113.5")
+    assert response.status_code == 429
+    assert de("Too many requests were sent from your connection. Please try again in an hour.") in response.content.decode()
+    assert written() == before
+    # Another address is not affected.
+    assert client.post(reverse("web:package_send"), public_form(client), REMOTE_ADDR="203.0.113.6").status_code == 302
+
+
+def test_the_confirmation_mail_repeats_no_free_text(client, consultant, django_capture_on_commit_callbacks):
+    offer = OfferFactory(title="Ressourceneffizienz-Beratung")
+    add(client, offer)
+    client.post(reverse("web:package_note"), {f"note-{offer.pk}": "Click https://phish.example/login"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("web:package_send"), public_form(client, message="Visit https://phish.example"))
+    confirmation = next(m for m in mail.outbox if m.to == ["erika@example.org"])
+    assert "Ressourceneffizienz-Beratung" in confirmation.body and Request.objects.get().number in confirmation.body
+    assert "phish.example" not in confirmation.body
+
+
+@pytest.mark.parametrize("field", ["name", "street", "city", "contact_name", "preferred_time"])
+def test_single_line_fields_refuse_line_breaks_and_control_characters(client, field):
+    add(client, OfferFactory())
+    before = written()
+    for bad in ("Evil GmbH\nBcc: victim@example.org", "Evil\rGmbH", "Evil\x1bGmbH"):
+        response = client.post(reverse("web:package_send"), public_form(client, **{field: bad}))
+        assert response.status_code == 400
+        assert field in response.context["form"].errors
+    assert written() == before
+
+
+@pytest.mark.parametrize("role", ["consultant", "readonly", "coordinator"])
+def test_staff_cannot_send_through_the_public_form(client, request, role):
+    client.force_login(request.getfixturevalue(role))
+    add(client, OfferFactory())  # collecting is still allowed
+    assert len(session_items(client)) == 1
+    before = written()
+    assert client.get(reverse("web:package_send")).status_code == 403
+    assert client.post(reverse("web:package_send"), public_form(client)).status_code == 403
+    assert written() == before
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("web:package_note", {"note-²": "x"}),
+        ("web:package_note", {"offer": "²", "note": "x"}),
+        ("web:package_note", {"note-99999999999999999999999": "x"}),
+        ("web:package_note", {"offer": "99999999999999999999999", "note": "x"}),
+        ("web:package_remove", {"offer": "²"}),
+        ("web:package_remove", {"offer": "99999999999999999999999"}),
+        ("web:package_add", {"offer": "99999999999999999999999"}),
+        ("web:package_add", {"offer": "²"}),
+    ],
+)
+@pytest.mark.parametrize("as_company_user", [False, True])
+def test_odd_ids_are_ignored_or_404_never_500(client, company_user, url, data, as_company_user):
+    if as_company_user:
+        client.force_login(company_user)
+    offer = OfferFactory()
+    add(client, offer)
+    response = client.post(reverse(url), data)
+    assert response.status_code in (302, 404)
+    # Removing with an odd note key next to it still works.
+    response = client.post(reverse("web:package_remove"), {"offer": offer.pk, "note-²": "x"})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("as_company_user", [False, True])
+def test_control_characters_in_notes_never_reach_the_database(client, company, company_user, as_company_user, django_capture_on_commit_callbacks):
+    if as_company_user:
+        client.force_login(company_user)
+    offer = OfferFactory()
+    add(client, offer)
+    assert client.post(reverse("web:package_note"), {f"note-{offer.pk}": "a\x00b\x07c"}).status_code == 302
+    if as_company_user:
+        assert PackageItem.objects.get(user=company_user).note == "abc"
+        data = member_form(client, company=company.pk)
+    else:
+        assert session_items(client) == [[offer.pk, "abc"]]
+        data = public_form(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("web:package_send"), data).status_code == 302
+    assert Request.objects.get().items.get().note == "abc"
+
+
+def test_other_members_do_not_see_the_details_of_an_anonymous_request(client, company, company_user):
+    req = RequestFactory(company=company, offers=[OfferFactory(title="Transferprojekt Sensorik")], source="public",
+                         message="Vertraulich: Stellenabbau", preferred_time="nur abends")  # fmt: skip
+    req.items.update(note="private Notiz")
+    client.force_login(company_user)
+    body = client.get(reverse("web:portal_request", args=[req.pk])).content.decode()
+    assert "Transferprojekt Sensorik" in body and req.number in body
+    for private in ("Stellenabbau", "private Notiz", "nur abends", req.contact_name, req.contact_email):
+        assert private not in body
+    # The member who sent it (logged in) sees everything.
+    Request.objects.filter(pk=req.pk).update(created_by=company_user)
+    body = client.get(reverse("web:portal_request", args=[req.pk])).content.decode()
+    assert "Stellenabbau" in body and "private Notiz" in body and "nur abends" in body
+    # Requests sent through the portal are the company's: every member sees the details.
+    Request.objects.filter(pk=req.pk).update(created_by=None, source="portal")
+    assert "Stellenabbau" in client.get(reverse("web:portal_request", args=[req.pk])).content.decode()
+
+
+def test_a_huge_portal_request_id_is_404(client, company_user):
+    client.force_login(company_user)
+    assert client.get("/portal/anfragen/99999999999999999999999/").status_code == 404
+
+
+def de(text: str) -> str:
+    """The German UI text of a source string, as the server renders it."""
+    with translation.override("de"):
+        return gettext(text)

@@ -56,7 +56,7 @@ class Command(BaseCommand):
             offers = seed_offers(rng_seed=seed)
             demo_companies = list(Company.objects.filter(is_active=True).order_by("pk"))
             # Check results are not matched on a second run: only a database without any gets them.
-            results = [] if CheckResult.objects.exists() else seed_check_results(companies=demo_companies[::3], rng_seed=seed)
+            results = [] if CheckResult.objects.exists() else seed_check_results(companies=demo_companies[::2], rng_seed=seed)
             requests = [] if Request.objects.exists() else seed_requests(companies=demo_companies, offers=offers, rng_seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
