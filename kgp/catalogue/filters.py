@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from kgp.core.text import fold
@@ -58,11 +59,8 @@ def search(qs: QuerySet[Offer], q: str) -> QuerySet[Offer]:
         substring &= Q(search_text__contains=word)
     if connections[qs.db].vendor != "postgresql":
         return qs.filter(substring).order_by("title", "id")
-    vector = (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("search_text", weight="C", config=SEARCH_CONFIG)
-    )
+    # The stored, indexed vector (migration 0002): title A, summary B, search text C, German config.
+    vector = RawSQL('"catalogue_offer"."search_vector"', [], output_field=SearchVectorField())
     # The words as typed (umlauts for the stemmer) or folded (to match the folded search text).
     query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG) | SearchQuery(
         " ".join(fold(q).split()[:MAX_WORDS]), search_type="websearch", config=SEARCH_CONFIG
