@@ -13,31 +13,18 @@
 
 from __future__ import annotations
 
-import re
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from kgp.accounts.models import Role, User
 from kgp.companies import access as company_access
+from kgp.core.ids import parse_id
 
 from .models import Request
 
-MAX_PK = 2**63 - 1
-
-
-def parse_pk(value: object) -> int | None:
-    """A database id: ASCII digits only, 0 < id < 2**63; None for anything else."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        pk = value
-    elif isinstance(value, str) and re.fullmatch(r"[0-9]{1,18}", value):
-        pk = int(value)
-    else:
-        return None
-    return pk if 0 < pk <= MAX_PK else None
+# One parser for every id from input (re-exported for the views).
+parse_pk = parse_id
 
 
 def _pk(value: int | str) -> int:

@@ -23,29 +23,16 @@ from django.http import HttpRequest
 
 from kgp.accounts.models import Role, User
 from kgp.catalogue.models import Offer
+from kgp.core.ids import parse_id
 
 from .models import PackageItem
 
 SESSION_KEY = "package"
 MAX_ITEMS = 50
 MAX_NOTE = 1000
-MAX_ID = 2**63 - 1
 
 # Control characters other than line breaks and tabs (a NUL byte cannot be stored in PostgreSQL).
 _NOTE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def parse_id(value: Any) -> int | None:
-    """A database id from ASCII digits (0 < id < 2**63), or None for anything else."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        pk = value
-    elif isinstance(value, str) and re.fullmatch(r"[0-9]{1,18}", value):
-        pk = int(value)
-    else:
-        return None
-    return pk if 0 < pk <= MAX_ID else None
 
 
 def clean_note(note: Any) -> str:
