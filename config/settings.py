@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "kgp.catalogue",
     "kgp.assessment",
     "kgp.requests",
+    "kgp.deminimis",
     "kgp.demo",
     # audience apps
     "kgp.web",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import legal, urls_catalogue, urls_check, urls_package, views
+from . import legal, urls_catalogue, urls_check, urls_deminimis, urls_package, views
 
 app_name = "web"
 
@@ -15,3 +15,4 @@ urlpatterns = [
     path("barrierefreiheit/", legal.accessibility, name="accessibility"),
 ]
 urlpatterns += urls_catalogue.urlpatterns + urls_check.urlpatterns + urls_package.urlpatterns
+urlpatterns += urls_deminimis.urlpatterns

@@ -6,6 +6,9 @@ A new backoffice URL fails `test_matrix_covers_every_url` until it is added here
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.urls import get_resolver, reverse
 
@@ -13,6 +16,7 @@ from kgp.assessment import services as check_services
 from kgp.assessment.models import Questionnaire
 from kgp.backoffice import urls as backoffice_urls
 from kgp.companies.models import CompanyImport, CompanyMembership, Holding, Note, YearlyFigures
+from kgp.deminimis import services as deminimis_services
 from kgp.testing.factories import ContactFactory, OfferFactory, RequestFactory, UserFactory, org
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +73,13 @@ MATRIX: dict[str, tuple[str, tuple[object, ...]]] = {
     "questionnaire_question_delete": ("post", (LOGIN, 404, 403, 403, 403, 302)),
     # A check result the Dortmund company shared: its own agency (all staff) and the coordination.
     "check_result": ("get", (LOGIN, 404, 200, 404, 200, 200)),
+    # De-minimis: only the company's own agency and the coordination (sharing does not cover it).
+    "deminimis_company": ("get", (LOGIN, 404, 200, 404, 200, 200)),
+    "deminimis_grant": ("post", (LOGIN, 404, 400, 404, 403, 400)),
+    "deminimis_declare": ("post", (LOGIN, 404, 400, 404, 403, 400)),
+    "deminimis_declared_delete": ("post", (LOGIN, 404, 302, 404, 403, 302)),
+    "deminimis_list": ("get", (LOGIN, 404, 200, 200, 200, 200)),
+    "deminimis_certificate": ("get", (LOGIN, 404, 200, 404, 200, 200)),
 }
 
 POST_DATA = {
@@ -111,6 +122,13 @@ def cast(company, company_user, consultant, other_consultant, readonly, coordina
     check = check_services.check_start(size_class="small", user=company_user, company=company)
     check = check_services.check_complete(result=check, answers={q.key: 2 for q in Questionnaire.objects.get(version=1).questions.all()})
     objs["check_result"] = check_services.check_share(result=check, shared=True, actor=company_user)
+    objs["grant"] = deminimis_services.aid_grant(
+        actor=consultant, company=company, granted_on=datetime.date(2025, 1, 15), value_eur=Decimal("4800"), purpose="Coaching"
+    )
+    objs["declared"] = deminimis_services.declared_aid_add(
+        actor=company_user, company=company, granted_on=datetime.date(2024, 5, 1), grantor="Land NRW",
+        amount_eur=Decimal("1000"), legal_basis="VO (EU) 2023/2831", source="portal",
+    )  # fmt: skip
     return users, objs | {"figures": figures, "holding": holding, "note": note}
 
 
@@ -131,6 +149,8 @@ def _kwargs(name: str, objs: dict) -> dict:
         "dimension_id": objs["questionnaire"].dimensions.first().pk,
         "question_id": objs["questionnaire"].questions.first().pk,
         "result_id": objs["check_result"].pk,
+        "grant_id": objs["grant"].pk,
+        "declared_id": objs["declared"].pk,
     }
     return {k: mapping[k] for k in params}
 
@@ -175,6 +195,10 @@ def test_shared_company_is_readable_but_not_editable_by_other_agency(client, cas
     assert client.get(reverse("backoffice:company_detail", args=[company.pk])).status_code == 200
     assert client.get(reverse("backoffice:company_edit", args=[company.pk])).status_code == 403
     assert client.post(reverse("backoffice:note_create", args=[company.pk]), {"text": "x"}).status_code == 403
+    # De-minimis data is not covered by network sharing: 404, even for reading.
+    assert client.get(reverse("backoffice:deminimis_company", args=[company.pk])).status_code == 404
+    assert client.post(reverse("backoffice:deminimis_grant", args=[company.pk]), {}).status_code == 404
+    assert client.get(reverse("backoffice:deminimis_certificate", args=[objs["grant"].pk])).status_code == 404
 
 
 def test_every_backoffice_url_is_under_the_backoffice_prefix():

@@ -12,6 +12,7 @@ from kgp.assessment.models import CheckResult
 from kgp.assessment.queries import comparison
 from kgp.catalogue.models import Module, Offer
 from kgp.companies.models import Company, Topic
+from kgp.deminimis.models import AidGrant
 from kgp.requests.models import Request, RequestStatus
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,14 @@ def test_seed_demo_fills_catalogue_checks_and_requests_once():
     statuses = set(Request.objects.values_list("status", flat=True))
     assert statuses == set(RequestStatus.values)
     assert Request.objects.filter(partner__isnull=False).values("partner").distinct().count() == 5
-    counts = (Offer.objects.count(), CheckResult.objects.count(), Request.objects.count(), Company.objects.count())
+    grants = AidGrant.objects.all()
+    assert grants.count() >= 10 and len(set(grants.values_list("certificate_number", flat=True))) == grants.count()
+    assert all(g.offer.is_de_minimis and g.value_eur == g.offer.de_minimis_value for g in grants.select_related("offer"))
+    counts = (
+        Offer.objects.count(), CheckResult.objects.count(), Request.objects.count(), Company.objects.count(), grants.count()
+    )
     call_command("seed_demo", stdout=StringIO())  # a second run adds nothing
-    assert (Offer.objects.count(), CheckResult.objects.count(), Request.objects.count(), Company.objects.count()) == counts
+    assert (
+        Offer.objects.count(), CheckResult.objects.count(), Request.objects.count(), Company.objects.count(), grants.count()
+    ) == counts
     assert "offers" in out.getvalue()

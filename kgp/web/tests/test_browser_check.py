@@ -8,6 +8,8 @@ from another host.
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -15,6 +17,7 @@ from playwright.sync_api import Page, expect
 
 from kgp.assessment.models import Questionnaire
 from kgp.catalogue.models import Format, Module
+from kgp.deminimis.services import aid_grant
 from kgp.requests.forms import MIN_FILL_SECONDS
 from kgp.requests.models import Request
 from kgp.testing.factories import PASSWORD, OfferFactory, org
@@ -165,11 +168,16 @@ def test_visitor_check_baukasten_request_reaches_the_consultants_inbox(page: Pag
     assert not [e for e in watch.console_errors if "Content Security Policy" in e or "Refused" in e], watch.console_errors
 
 
-def test_backoffice_catalogue_and_questionnaire_pages_are_accessible(page: Page, live_server, offers, coordinator):
+def test_backoffice_catalogue_and_questionnaire_pages_are_accessible(page: Page, live_server, offers, coordinator, company):
     watch = PageWatch(page)
     login_with_session(page, live_server, coordinator)
     questionnaire = Questionnaire.objects.get(status="published")
+    grant = aid_grant(
+        actor=coordinator, company=company, granted_on=date.today(), value_eur=Decimal("1800"), purpose="Energieeffizienz-Coaching"
+    )
     paths = {
+        "deminimis_company": f"/backoffice/companies/{company.pk}/de-minimis/",
+        "deminimis_list": "/backoffice/de-minimis/",
         "offer_list": "/backoffice/offers/",
         "offer_detail": f"/backoffice/offers/{offers[0].pk}/",
         "offer_create": "/backoffice/offers/new/",
@@ -181,6 +189,9 @@ def test_backoffice_catalogue_and_questionnaire_pages_are_accessible(page: Page,
         response = page.goto(live_server.url + path)
         assert response is not None and response.status == 200, path
         assert_accessible(page, f"backoffice_{name}")
+    # The certificate downloads as a PDF.
+    pdf = page.request.get(live_server.url + f"/backoffice/de-minimis/{grant.pk}/bescheinigung.pdf")
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
     # An offer form sent empty shows its errors accessibly too.
     page.goto(live_server.url + paths["offer_create"])
     page.locator("main form[method=post] button[type=submit]").last.click()

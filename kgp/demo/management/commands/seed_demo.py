@@ -31,6 +31,7 @@ from kgp.companies.demo import (
     ensure_demo_users,
 )
 from kgp.companies.models import Company, CompanyMembership, Consent, Topic
+from kgp.deminimis.demo import seed_aid
 from kgp.requests.demo import seed_requests
 from kgp.requests.models import Request
 
@@ -58,11 +59,12 @@ class Command(BaseCommand):
             # Check results are not matched on a second run: only a database without any gets them.
             results = [] if CheckResult.objects.exists() else seed_check_results(companies=demo_companies[::2], rng_seed=seed)
             requests = [] if Request.objects.exists() else seed_requests(companies=demo_companies, offers=offers, rng_seed=seed)
+            grants = seed_aid(companies=demo_companies, rng_seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data: {len(created_users)} of {len(DEMO_USERS)} logins created, "
                 f"{created} companies created, {skipped} existed already, {len(offers)} offers, "
-                f"{len(results)} check results and {len(requests)} requests added "
+                f"{len(results)} check results, {len(requests)} requests and {len(grants)} de-minimis grants added "
                 f"({time.perf_counter() - started:.1f} s)."
             )
         )
