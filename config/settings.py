@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "kgp.assessment",
     "kgp.requests",
     "kgp.deminimis",
+    "kgp.appointments",
+    "kgp.journey",
     "kgp.demo",
     # audience apps
     "kgp.web",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
+from .appointments import router as appointments_router
 from .check import router as check_router
 from .companies import router as companies_router
 from .errors import install_error_handlers
@@ -45,3 +46,4 @@ install_error_handlers(api, body_params=("payload",))
 api.add_router("/companies", companies_router)
 api.add_router("/offers", offers_router)
 api.add_router("/check", check_router)
+api.add_router("/slots", appointments_router)

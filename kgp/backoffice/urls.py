@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import urls_deminimis, urls_offers, urls_questionnaires, urls_requests, views
+from . import urls_appointments, urls_deminimis, urls_journey, urls_offers, urls_questionnaires, urls_requests, views
 
 app_name = "backoffice"
 
@@ -29,4 +29,5 @@ urlpatterns = [
     path("imports/<int:import_id>/progress/", views.import_progress, name="import_progress"),
 ]
 urlpatterns += urls_offers.urlpatterns + urls_requests.urlpatterns + urls_questionnaires.urlpatterns
-urlpatterns += urls_deminimis.urlpatterns
+urlpatterns += urls_deminimis.urlpatterns + urls_journey.urlpatterns
+urlpatterns += urls_appointments.urlpatterns

@@ -135,6 +135,7 @@ def _render_detail(
             "contacts": company.contacts.all(),
             "consents": company.consents.select_related("recorded_by", "contact")[:20],
             "timeline": company_timeline(company, limit=50),
+            "cases": company.cases.select_related("stage", "consultant", "organisation").order_by("-opened_at", "-id")[:20],
             "consent_form": ConsentForm(
                 initial={"network_sharing": company.network_sharing, "newsletter": company.newsletter}
             ),

@@ -2,7 +2,8 @@
 
 Requests never wait for the mail server. The worker sends with EMAIL_DELIVERY_BACKEND (SMTP in
 production, the console in development); a failed delivery is kept as a failed task result in the
-database (django-tasks does not retry by itself). Messages with attachments are refused here.
+database (django-tasks does not retry by itself). Text attachments (a calendar file, say) are
+carried as (filename, content, mimetype); binary attachments and MIME parts are refused here.
 """
 
 from __future__ import annotations
@@ -14,9 +15,17 @@ from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 
 
+def _attachment(attachment: Any) -> list[str]:
+    """A text attachment as [filename, content, mimetype]; anything else cannot go through the queue."""
+    if not isinstance(attachment, tuple) or len(attachment) != 3:
+        raise ValueError("Only text attachments (filename, content, mimetype) can be sent through the task queue.")
+    filename, content, mimetype = attachment
+    if not isinstance(content, str) or not isinstance(filename, str):
+        raise ValueError("Only text attachments (filename, content, mimetype) can be sent through the task queue.")
+    return [filename, content, mimetype or "text/plain"]
+
+
 def serialise(message: EmailMessage) -> dict[str, Any]:
-    if message.attachments:
-        raise ValueError("Messages with attachments cannot be sent through the task queue.")
     return {
         "subject": str(message.subject),
         "body": str(message.body),
@@ -27,6 +36,7 @@ def serialise(message: EmailMessage) -> dict[str, Any]:
         "reply_to": list(message.reply_to),
         "headers": dict(message.extra_headers),
         "alternatives": [[str(content), mimetype] for content, mimetype in getattr(message, "alternatives", [])],
+        "attachments": [_attachment(attachment) for attachment in message.attachments],
     }
 
 

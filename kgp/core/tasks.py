@@ -25,4 +25,6 @@ def send_email(message: dict[str, Any]) -> int:
     )
     for content, mimetype in message["alternatives"]:
         email.attach_alternative(content, mimetype)
+    for filename, content, mimetype in message.get("attachments", []):
+        email.attach(filename, content, mimetype)
     return email.send()

@@ -305,6 +305,7 @@ def portal_request(request: HttpRequest, request_id: int) -> HttpResponse:
             # Someone who sent a request before their membership was confirmed sees the company data as
             # they entered it, not the record it was matched to.
             "company_name": req.company.name if member else (req.submitted_company.get("name") or req.company.name),
+            "member": member,
         },
     )
 

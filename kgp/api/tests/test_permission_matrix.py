@@ -30,6 +30,10 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # The Transformations-Check is public too (no token needed; a token changes nothing).
     ("get", "/api/v1/check/questionnaire"): (200, 200, 200, 200, 200, 200),
     ("post", "/api/v1/check/results"): (201, 201, 201, 201, 201, 201),
+    # Initial-consultation slots: staff only, each their own agency's (the coordination: any). A free
+    # Dortmund slot is booked for the Dortmund company by Dortmund and the coordination.
+    ("get", "/api/v1/slots"): (401, 403, 200, 200, 200, 200),
+    ("post", "/api/v1/slots/{slot_id}/booking"): (401, 403, 201, 404, 403, 201),
 }
 BODIES = {
     "post": {"name": "Matrix Werk GmbH", "postcode": "44139", "city": "Dortmund"},
@@ -44,8 +48,28 @@ def _check_answers() -> dict:
     return {"version": 1, "answers": {q.key: 2 for q in Questionnaire.objects.get(version=1).questions.all()}}
 
 
+def _booking() -> dict:
+    from kgp.companies.models import Company
+
+    company = Company.objects.get(name="Stahlbau Beispiel GmbH")
+    return {"company_id": company.pk, "topic": "Energie", "location_kind": "at_agency", "contact_name": "A", "contact_email": "a@example.org"}
+
+
+def _slot_id() -> str:
+    import datetime
+
+    from django.utils import timezone
+
+    from kgp.appointments.models import Slot
+    from kgp.testing.factories import org
+
+    start = timezone.now() + datetime.timedelta(days=2)
+    slot = Slot.objects.create(organisation=org("dortmund"), starts_at=start, ends_at=start + datetime.timedelta(hours=1), location_kind="at_agency")
+    return str(slot.pk)
+
+
 # Bodies that depend on the database (built per test), by operation.
-BODY_FACTORIES = {("post", "/api/v1/check/results"): _check_answers}
+BODY_FACTORIES = {("post", "/api/v1/check/results"): _check_answers, ("post", "/api/v1/slots/{slot_id}/booking"): _booking}
 
 
 def _operations() -> set[tuple[str, str]]:
@@ -65,6 +89,8 @@ def test_operation_by_role(request, company, company_user, operation, role_index
     client = ApiClient(api_token_create(user=user, name="matrix") if user is not None else None)
     method, template = operation
     path = template.replace("{company_id}", str(company.pk)).replace("{slug}", OfferFactory(slug="matrix").slug)
+    if "{slot_id}" in path:
+        path = path.replace("{slot_id}", _slot_id())
     body = BODY_FACTORIES[operation]() if operation in BODY_FACTORIES else BODIES.get(method)
     response = getattr(client, method)(path, body) if body is not None else getattr(client, method)(path)
     assert response.status_code == MATRIX[operation][role_index], f"{role} {method.upper()} {path}: {response.content[:200]!r}"

@@ -11,12 +11,15 @@ from decimal import Decimal
 
 import pytest
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
+from kgp.appointments.models import Slot
 from kgp.assessment import services as check_services
 from kgp.assessment.models import Questionnaire
 from kgp.backoffice import urls as backoffice_urls
 from kgp.companies.models import CompanyImport, CompanyMembership, Holding, Note, YearlyFigures
 from kgp.deminimis import services as deminimis_services
+from kgp.journey import services as journey_services
 from kgp.testing.factories import ContactFactory, OfferFactory, RequestFactory, UserFactory, org
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +83,22 @@ MATRIX: dict[str, tuple[str, tuple[object, ...]]] = {
     "deminimis_declared_delete": ("post", (LOGIN, 404, 302, 404, 403, 302)),
     "deminimis_list": ("get", (LOGIN, 404, 200, 200, 200, 200)),
     "deminimis_certificate": ("get", (LOGIN, 404, 200, 404, 200, 200)),
+    # Initial-consultation slots: staff see their own agency's; an open Dortmund slot is withdrawn by
+    # Dortmund and the coordination (another agency: 404). Publishing with an empty form: 400.
+    "appointment_slots": ("get", (LOGIN, 404, 200, 200, 200, 200)),
+    "appointment_slot_publish": ("post", (LOGIN, 404, 400, 400, 403, 400)),
+    "appointment_slot_delete": ("post", (LOGIN, 404, 302, 404, 403, 302)),
+    # Cases: a case of the unshared Dortmund company, owned by Dortmund; the board and "my work" are per user.
+    "pipeline": ("get", (LOGIN, 404, 200, 200, 200, 200)),
+    "my_work": ("get", (LOGIN, 404, 200, 200, 200, 200)),
+    "case_create": ("get", (LOGIN, 404, 200, 404, 403, 200)),
+    "case_from_request": ("post", (LOGIN, 404, 302, 404, 403, 302)),
+    "case_detail": ("get", (LOGIN, 404, 200, 404, 200, 200)),
+    "case_edit": ("post", (LOGIN, 404, 302, 404, 403, 302)),
+    "case_stage": ("post", (LOGIN, 404, 302, 404, 403, 302)),
+    "activity_create": ("post", (LOGIN, 404, 400, 404, 403, 400)),
+    "task_create": ("post", (LOGIN, 404, 400, 404, 403, 400)),
+    "task_done": ("post", (LOGIN, 404, 302, 404, 403, 302)),
 }
 
 POST_DATA = {
@@ -88,6 +107,7 @@ POST_DATA = {
     "membership_decide": {"decision": "approve"},
     "request_status": {"status": "in_progress"},
     "offer_status": {"status": "archived"},
+    "case_stage": {"stage": "support"},
 }
 
 
@@ -129,6 +149,14 @@ def cast(company, company_user, consultant, other_consultant, readonly, coordina
         actor=company_user, company=company, granted_on=datetime.date(2024, 5, 1), grantor="Land NRW",
         amount_eur=Decimal("1000"), legal_basis="VO (EU) 2023/2831", source="portal",
     )  # fmt: skip
+    objs["case"] = journey_services.case_open(actor=consultant, company=company)
+    objs["task"] = journey_services.task_create(
+        actor=consultant, case=objs["case"], title="Anrufen", assignee=consultant, due_on=datetime.date(2026, 1, 5)
+    )
+    objs["slot"] = Slot.objects.create(
+        organisation=org("dortmund"), consultant=consultant, starts_at=timezone.now() + datetime.timedelta(days=2),
+        ends_at=timezone.now() + datetime.timedelta(days=2, hours=1), location_kind="at_agency",
+    )  # fmt: skip
     return users, objs | {"figures": figures, "holding": holding, "note": note}
 
 
@@ -151,6 +179,9 @@ def _kwargs(name: str, objs: dict) -> dict:
         "result_id": objs["check_result"].pk,
         "grant_id": objs["grant"].pk,
         "declared_id": objs["declared"].pk,
+        "slot_id": objs["slot"].pk,
+        "case_id": objs["case"].pk,
+        "task_id": objs["task"].pk,
     }
     return {k: mapping[k] for k in params}
 
@@ -199,6 +230,10 @@ def test_shared_company_is_readable_but_not_editable_by_other_agency(client, cas
     assert client.get(reverse("backoffice:deminimis_company", args=[company.pk])).status_code == 404
     assert client.post(reverse("backoffice:deminimis_grant", args=[company.pk]), {}).status_code == 404
     assert client.get(reverse("backoffice:deminimis_certificate", args=[objs["grant"].pk])).status_code == 404
+    # A shared company's case: readable, never editable; its tasks are internal.
+    assert client.get(reverse("backoffice:case_detail", args=[objs["case"].pk])).status_code == 200
+    assert client.post(reverse("backoffice:case_stage", args=[objs["case"].pk]), {"stage": "support"}).status_code == 403
+    assert client.post(reverse("backoffice:task_done", args=[objs["task"].pk])).status_code == 404
 
 
 def test_every_backoffice_url_is_under_the_backoffice_prefix():

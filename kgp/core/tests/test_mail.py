@@ -32,3 +32,23 @@ def test_serialised_message_is_json_safe():
 
     data = serialise(EmailMultiAlternatives("s", "b", "f@example.org", ["t@example.org"], headers={"X-A": "1"}))
     assert json.loads(json.dumps(data))["headers"] == {"X-A": "1"}
+
+
+def test_text_attachment_travels_through_the_queue(settings):
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    connection = get_connection("kgp.core.mail.TaskEmailBackend")
+    message = EmailMultiAlternatives("s", "b", "f@example.org", ["t@example.org"], connection=connection)
+    message.attach("termin.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
+    assert message.send() == 1
+    filename, content, mimetype = mail.outbox[0].attachments[0]
+    assert (filename, mimetype) == ("termin.ics", "text/calendar")
+    assert content.startswith("BEGIN:VCALENDAR")
+
+
+def test_binary_attachment_is_refused():
+    import pytest
+
+    message = EmailMultiAlternatives("s", "b", "f@example.org", ["t@example.org"])
+    message.attach("x.pdf", b"%PDF-1.7", "application/pdf")
+    with pytest.raises(ValueError):
+        serialise(message)

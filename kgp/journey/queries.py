@@ -1,0 +1,84 @@
+"""Reads for the pipeline board and the "my work" page: a constant number of queries whatever the
+number of cases, activities and tasks (tenant scoping is done by the caller through access.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from kgp.accounts.models import User
+from kgp.requests.models import Request, RequestStatus
+
+from .models import Case, Stage, Task
+
+CARDS_PER_STAGE = 50
+IDLE_DAYS = 60
+MY_WORK_LIMIT = 50
+
+
+@dataclass
+class Column:
+    stage: Stage
+    count: int = 0
+    cards: list[Case] = field(default_factory=list)
+
+
+def board(cases: QuerySet[Case], *, consultant_id: int | None = None, topic: str = "", size_class: str = "") -> list[Column]:
+    """The cases by stage: per stage the count and the cards with the longest silence first (at most
+    CARDS_PER_STAGE). Three queries: stages, counts, cards (a window function keeps the top per stage)."""
+    if consultant_id is not None:
+        cases = cases.filter(consultant_id=consultant_id)
+    if topic:
+        cases = cases.filter(company__topics__key=topic)
+    if size_class:
+        cases = cases.filter(company__size_class=size_class)
+    columns = {s.pk: Column(stage=s) for s in Stage.objects.order_by("order", "id")}
+    for row in cases.order_by().values("stage_id").annotate(n=Count("pk", distinct=True)):
+        columns[row["stage_id"]].count = row["n"]
+    ranked = (
+        cases.annotate(
+            rank=Window(RowNumber(), partition_by=[F("stage_id")], order_by=[F("last_activity_on").asc(), F("id").asc()])
+        )
+        .filter(rank__lte=CARDS_PER_STAGE)
+        .select_related("company", "consultant")
+        .order_by("stage_id", "rank")
+    )
+    for case in ranked:
+        columns[case.stage_id].cards.append(case)
+    return list(columns.values())
+
+
+def week_end(today: dt.date) -> dt.date:
+    return today + dt.timedelta(days=6 - today.weekday())
+
+
+def my_work(user: User, *, new_requests: QuerySet[Request], cases: QuerySet[Case]) -> dict[str, Any]:
+    """A consultant's desk: overdue tasks, tasks due this week, new requests of their agency, and their
+    open cases without an activity for IDLE_DAYS days (five queries, at most 50 rows each)."""
+    today = timezone.localdate()
+    open_tasks = Task.objects.filter(assignee=user, done_at__isnull=True, company__is_active=True).select_related(
+        "case", "company"
+    )
+    overdue = list(open_tasks.filter(due_on__lt=today).order_by("due_on", "id")[:MY_WORK_LIMIT])
+    this_week = list(open_tasks.filter(due_on__gte=today, due_on__lte=week_end(today)).order_by("due_on", "id")[:MY_WORK_LIMIT])
+    idle = list(
+        cases.filter(consultant=user, stage__is_closed=False, last_activity_on__lt=today - dt.timedelta(days=IDLE_DAYS))
+        .select_related("company", "stage")
+        .order_by("last_activity_on", "id")[:MY_WORK_LIMIT]
+    )
+    requests = list(
+        new_requests.filter(status=RequestStatus.NEW).select_related("company").order_by("-created_at", "-id")[:MY_WORK_LIMIT]
+    )
+    return {
+        "overdue": overdue,
+        "due_this_week": this_week,
+        "new_requests": requests,
+        "idle_cases": idle,
+        "idle_days": IDLE_DAYS,
+        "today": today,
+    }
