@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kgp.accounts.models import User
+from kgp.appointments import queries as appointment_queries
 from kgp.companies import access, services
 from kgp.companies.consents import consent_text
 from kgp.companies.filters import SORTS, CompanyFilter
@@ -23,6 +24,7 @@ from kgp.companies.models import Company, CompanyMembership, Consent, SizeClass,
 from kgp.companies.queries import company_timeline
 from kgp.core.errors import ServiceError
 from kgp.core.models import AuditLogEntry
+from kgp.journey import queries as journey_queries
 from kgp.organisations.models import Municipality, Organisation
 
 from .decorators import editor_required, staff_required
@@ -134,7 +136,11 @@ def _render_detail(
             "periods": company.size_periods.all(),
             "contacts": company.contacts.all(),
             "consents": company.consents.select_related("recorded_by", "contact")[:20],
-            "timeline": company_timeline(company, limit=50),
+            "timeline": company_timeline(
+                company,
+                limit=50,
+                extra_sources=(*journey_queries.TIMELINE_SOURCES, *appointment_queries.TIMELINE_SOURCES),
+            ),
             "cases": company.cases.select_related("stage", "consultant", "organisation").order_by("-opened_at", "-id")[:20],
             "consent_form": ConsentForm(
                 initial={"network_sharing": company.network_sharing, "newsletter": company.newsletter}

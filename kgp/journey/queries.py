@@ -4,6 +4,7 @@ number of cases, activities and tasks (tenant scoping is done by the caller thro
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,9 +13,11 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from kgp.accounts.models import User
+from kgp.companies.models import Company
+from kgp.companies.queries import TimelineItem
 from kgp.requests.models import Request, RequestStatus
 
-from .models import Case, Stage, Task
+from .models import Activity, ActivityKind, Case, Stage, StageChange, Task
 
 CARDS_PER_STAGE = 50
 IDLE_DAYS = 60
@@ -82,3 +85,48 @@ def my_work(user: User, *, new_requests: QuerySet[Request], cases: QuerySet[Case
         "idle_days": IDLE_DAYS,
         "today": today,
     }
+
+
+# --- company timeline and portal --------------------------------------------------------------
+
+
+def timeline_activities(company: Company, limit: int, before: dt.datetime | None) -> list[TimelineItem]:
+    """A company's activities for its timeline (one query): kind, module, date, author and subject,
+    never the internal texts (the template shows only those fields)."""
+    qs = Activity.objects.filter(company=company).select_related("author", "case")
+    if before is not None:
+        qs = qs.filter(created_at__lt=before)
+    return [
+        TimelineItem(a.created_at, "activity", str(a.author) if a.author else "", a)
+        for a in qs.order_by("-created_at", "-id")[:limit]
+    ]
+
+
+def timeline_stage_changes(company: Company, limit: int, before: dt.datetime | None) -> list[TimelineItem]:
+    """A company's stage changes (from → to, with the person) for its timeline (one query)."""
+    qs = StageChange.objects.filter(case__company=company).select_related("case", "from_stage", "to_stage", "changed_by")
+    if before is not None:
+        qs = qs.filter(changed_at__lt=before)
+    return [
+        TimelineItem(c.changed_at, "stage_change", str(c.changed_by) if c.changed_by else "", c)
+        for c in qs.order_by("-changed_at", "-id")[:limit]
+    ]
+
+
+TIMELINE_SOURCES = (timeline_activities, timeline_stage_changes)
+
+NEXT_STEPS_LIMIT = 20
+
+
+def next_steps_for_companies(company_ids: Iterable[int], *, limit: int = NEXT_STEPS_LIMIT) -> list[dict[str, Any]]:
+    """The agreed next steps of the initial-consultation records of these companies, newest first
+    (one query). Only the company, the date and the next-steps text are read — never the internal
+    notes, the situation or the subject."""
+    return list(
+        Activity.objects.filter(
+            company_id__in=company_ids, kind=ActivityKind.INITIAL_CONSULTATION, company__is_active=True
+        )
+        .exclude(next_steps="")
+        .order_by("-occurred_on", "-id")
+        .values("id", "company_id", "company__name", "occurred_on", "next_steps")[:limit]
+    )

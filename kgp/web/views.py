@@ -11,11 +11,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kgp.accounts.models import Role, User
+from kgp.appointments import queries as appointment_queries
 from kgp.companies import access, services
 from kgp.companies.consents import consent_text
 from kgp.companies.forms import CompanyForm, ConsentForm
 from kgp.companies.models import CompanyMembership, Consent
 from kgp.core.errors import ServiceError
+from kgp.journey import queries as journey_queries
 from kgp.organisations.models import Organisation
 from kgp.organisations.queries import municipality_for_postcode
 from kgp.requests import access as request_access
@@ -68,7 +70,20 @@ def portal_home(request: HttpRequest) -> HttpResponse:
         "company", "company__responsible_partner"
     )
     requests = request_access.requests_for_member(user).order_by("-created_at", "-id")[:20]
-    return render(request, "web/portal_home.html", {"memberships": memberships, "requests": requests})
+    approved = CompanyMembership.objects.filter(
+        user=user, status=CompanyMembership.Status.APPROVED, company__is_active=True
+    ).values("company_id")
+    return render(
+        request,
+        "web/portal_home.html",
+        {
+            "memberships": memberships,
+            "requests": requests,
+            # One query each; the approved companies are a subquery.
+            "next_steps": journey_queries.next_steps_for_companies(approved),
+            "upcoming_bookings": appointment_queries.upcoming_bookings_for_companies(approved),
+        },
+    )
 
 
 @login_required
