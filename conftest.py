@@ -45,3 +45,9 @@ def company_user(db, company):
     user = UserFactory(email="inhaberin@example.org", role=Role.COMPANY)
     MembershipFactory(user=user, company=company)
     return user
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path_factory):
+    """Uploaded attachments go to a temporary directory, never into the checkout."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private")

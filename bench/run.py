@@ -1,5 +1,6 @@
 """`make bench`: response times and query counts of the backoffice company list at 100,000 companies,
-the public catalogue with 500 offers and the scoring of the Transformations-Check (bench/catalogue_bench.py).
+the public catalogue with 500 offers and the scoring of the Transformations-Check (bench/catalogue_bench.py),
+and the company timeline and pipeline board with 1,000,000 activities (bench/journey_bench.py).
 
 For SQLite (var/bench.sqlite3) and PostgreSQL (database kgp_bench; skipped with a note when no server
 answers) the script
@@ -10,11 +11,14 @@ answers) the script
 2. creates a consultant of Dortmund and a network coordinator;
 3. requests the company list and a filtered search with django.test.Client (force_login), N times
    per role after a warm-up, and records median and p95 time and the number of SQL queries;
-4. checks that the number of queries does not depend on the page, the page size or the result size.
+4. checks that the number of queries does not depend on the page, the page size or the result size;
+5. runs the catalogue part (catalogue_bench.py) and the journey part (journey_bench.py: 60,000 cases and
+   1,000,000 activities, reused like the companies; the company page of the company with the most
+   activities and of a typical one, the pipeline board; target p95 < 200 ms, constant query counts).
 
 Each database runs in its own subprocess with its DATABASE_URL. Results go to bench/results.json;
-see bench/README.md. Options: --only sqlite|postgresql, --n 30, --companies 100000, --regenerate,
---strict.
+see bench/README.md. Options: --only sqlite|postgresql, --n 30, --companies 100000, --cases 60000,
+--activities 1000000 (0: no journey part), --regenerate, --strict.
 """
 
 from __future__ import annotations
@@ -93,7 +97,8 @@ def run_worker(label: str, url: str, args: argparse.Namespace) -> dict[str, Any]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "result.json"
         cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", label, "--out", str(out),
-               "--n", str(args.n), "--companies", str(args.companies)]  # fmt: skip
+               "--n", str(args.n), "--companies", str(args.companies), "--cases", str(args.cases),
+               "--activities", str(args.activities)]  # fmt: skip
         if args.regenerate:
             cmd.append("--regenerate")
         print(f"\n=== {label}", flush=True)
@@ -133,6 +138,25 @@ def summary_lines(label: str, result: dict[str, Any]) -> list[str]:
         + ", ".join(f"{k} {v['queries']}" for k, v in counts["urls"].items())
         + f" -> {'constant' if counts['constant'] else 'NOT constant: ' + str(counts['checks'])}"
     )
+    journey = result.get("journey")
+    if journey:
+        gen, data = journey["generate"], journey["data"]
+        how = "reused database" if gen["reused"] else "generated now"
+        lines.append(
+            f"  journey: {data['cases']} cases, {data['activities']} activities, {data['stage_changes']} stage changes, "
+            f"generated in {gen['seconds']:.1f} s ({how}); target p95 < {journey['targets']['p95_ms']:.0f} ms"
+        )
+        for name, s in journey["scenarios"].items():
+            lines.append(
+                f"  {name:40} median {s['median_ms']:7.1f} ms  p95 {s['p95_ms']:7.1f} ms  "
+                f"{s['queries']:3} queries  {s['result'].upper()}"
+            )
+        counts = journey["query_counts"]
+        lines.append(
+            "  journey queries by size: "
+            + ", ".join(f"{k} {v['queries']}" for k, v in counts["urls"].items())
+            + f" -> {'constant' if journey['constant_queries'] else 'NOT constant: ' + str(counts['checks'])}"
+        )
     return lines
 
 
@@ -149,7 +173,14 @@ def main_parent(args: argparse.Namespace) -> int:
             "django": django.get_version(),
             "load_average_before": [round(v, 2) for v in os.getloadavg()] if hasattr(os, "getloadavg") else None,
         },
-        "settings": {"requests_per_scenario": args.n, "warmup_requests": WARMUP, "companies": args.companies, "seed": SEED},
+        "settings": {
+            "requests_per_scenario": args.n,
+            "warmup_requests": WARMUP,
+            "companies": args.companies,
+            "seed": SEED,
+            "journey_cases": args.cases,
+            "journey_activities": args.activities,
+        },
         "targets": {"p95_ms": TARGET_P95_MS},
     }
     for label, url in targets.items():
@@ -187,6 +218,11 @@ def main_parent(args: argparse.Namespace) -> int:
             cat = result.get("catalogue", {})
             statuses_ok = statuses_ok and all(s["status"] in ([200], [201]) for s in cat.get("scenarios", {}).values())
             statuses_ok = statuses_ok and cat.get("query_counts", {}).get("constant", False)
+            journey = result.get("journey")
+            if journey is not None:
+                statuses_ok = statuses_ok and all(s["status"] == [200] for s in journey["scenarios"].values())
+                statuses_ok = statuses_ok and journey["constant_queries"]
+                timing_ok = timing_ok and all(s["result"] == "pass" for s in journey["scenarios"].values())
             if not statuses_ok or not result["query_counts"]["constant"] or (args.strict and not timing_ok):
                 failed.append(label)
     return 1 if failed else 0
@@ -280,6 +316,12 @@ def main_worker(args: argparse.Namespace) -> int:
 
     print("Catalogue and Transformations-Check:", flush=True)
     result["catalogue"] = catalogue_bench.measure(args.n, percentile=percentile, warmup=WARMUP)
+    if args.activities:
+        import journey_bench
+
+        print("Company journey (timeline and pipeline board):", flush=True)
+        data = journey_bench.ensure_data(cases=args.cases, activities=args.activities)
+        result["journey"] = journey_bench.measure(args.n, percentile=percentile, warmup=WARMUP, users=bench_users(), data=data)
     result["generate_synthetic"] = {"seconds": round(seconds, 1), "reused": reused}
     result["database_version"] = database_version()
     Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -415,6 +457,8 @@ def main() -> int:
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--n", type=int, default=30, help="timed requests per scenario and role")
     parser.add_argument("--companies", type=int, default=100_000)
+    parser.add_argument("--cases", type=int, default=60_000, help="journey: cases (bench/journey_bench.py)")
+    parser.add_argument("--activities", type=int, default=1_000_000, help="journey: activities; 0 leaves the journey part out")
     parser.add_argument("--regenerate", action="store_true", help="regenerate the data even if it could be reused")
     parser.add_argument("--strict", action="store_true", help="exit non-zero when a timing target is missed")
     parser.add_argument("--worker", help=argparse.SUPPRESS)

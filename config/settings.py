@@ -264,7 +264,11 @@ STORAGES = {
 
 # Uploads: imports are limited to 10 MB; Django refuses larger request bodies outright.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+# Activity attachments (PDF and Office files) live outside the web root and are served only by a view
+# that checks the reader's access.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(IMPORT_MAX_BYTES, ATTACHMENT_MAX_BYTES) + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Security. Safe by default; DEBUG (make run) relaxes what needs HTTPS.

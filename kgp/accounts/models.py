@@ -59,6 +59,8 @@ class User(AbstractUser):
         blank=True,
         related_name="staff",
     )
+    # Staff: the daily digest e-mail of their work (tasks, new requests, idle cases); on by default.
+    daily_digest = models.BooleanField(_("daily digest e-mail"), default=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

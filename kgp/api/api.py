@@ -14,6 +14,7 @@ from .appointments import router as appointments_router
 from .check import router as check_router
 from .companies import router as companies_router
 from .errors import install_error_handlers
+from .journey import activities_router, cases_router
 from .offers import router as offers_router
 
 # < > & never appear literally in a response: harmless even if a client sniffs the body as HTML.
@@ -47,3 +48,5 @@ api.add_router("/companies", companies_router)
 api.add_router("/offers", offers_router)
 api.add_router("/check", check_router)
 api.add_router("/slots", appointments_router)
+api.add_router("/cases", cases_router)
+api.add_router("/activities", activities_router)

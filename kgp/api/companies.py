@@ -22,7 +22,7 @@ from kgp.core.errors import ServiceError
 
 from .auth import StaffTokenAuth, api_user
 from .errors import ApiError, error_item, summary
-from .schemas import CompanyCreate, CompanyListParams, CompanyOut, CompanyPage, CompanyUpdate, ErrorOut
+from .schemas import CompanyCreate, CompanyListParams, CompanyOut, CompanyPage, CompanyUpdate, ErrorOut, page_of
 
 router = Router(auth=StaffTokenAuth(), tags=["companies"])
 
@@ -85,13 +85,7 @@ def list_companies(request: HttpRequest, params: Query[CompanyListParams]) -> di
     """The companies you may read, with the backoffice list's filters; `page_size` at most 200."""
     company_filter = _filter_or_422(params)
     qs = company_filter.apply(companies_for_staff(api_user(request)))
-    offset = (params.page - 1) * params.page_size
-    return {
-        "count": qs.count(),
-        "page": params.page,
-        "page_size": params.page_size,
-        "results": list(_with_relations(qs)[offset : offset + params.page_size]),
-    }
+    return page_of(qs, page=params.page, page_size=params.page_size, prepare=_with_relations)
 
 
 @router.get("/{company_id}", response={200: CompanyOut, **ONE_COMPANY_ERRORS}, summary="Get a company")

@@ -5,6 +5,7 @@ answered with 422 before a service runs; the services still validate everything 
 """
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -23,6 +24,13 @@ MAX_PAGE = 100_000
 MAX_TOPICS = 20
 
 _ALLOWED_CONTROL_CHARS = frozenset("\t\n\r")
+
+
+def page_of(qs: Any, *, page: int, page_size: int, prepare: Callable[[Any], Any] = lambda q: q) -> dict[str, object]:
+    """One page of a list endpoint: the count of all rows, and the rows of `page` (prepared, e.g. with
+    their relations selected, after counting)."""
+    offset = (page - 1) * page_size
+    return {"count": qs.count(), "page": page, "page_size": page_size, "results": list(prepare(qs)[offset : offset + page_size])}
 
 
 def _no_control_chars(value: str) -> str:

@@ -3,8 +3,8 @@ their own access modules.
 
 - network coordinator: every agency's slots and bookings; may publish and withdraw any;
 - consultant: their own agency's slots and bookings; publishes and withdraws them;
-- read-only staff: reads their agency's slots; every write answers 403;
-- other agencies' slots: 404;
+- read-only staff: reads their agency's slots and bookings; every write answers 403;
+- other agencies' slots and bookings: 404 (a booking belongs to the agency of its slot);
 - company user: the free slots of the agency responsible for their company or request; their
   bookings through the portal;
 - anyone holding a booking's link (the unguessable manage token): that booking, to cancel or move it.
@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from kgp.accounts.models import Role, User
 from kgp.core.ids import parse_id
+from kgp.core.models import AuditLogEntry
 from kgp.organisations.models import Organisation
 
 from .models import Booking, BookingStatus, Slot, SlotStatus
@@ -73,6 +74,51 @@ def free_slots(organisation_id: int | None, *, start: dt.datetime | None = None,
     if end is not None:
         qs = qs.filter(starts_at__lt=end)
     return qs.select_related("organisation").order_by("starts_at", "pk")
+
+
+def bookings_for_staff(user: User) -> QuerySet[Booking]:
+    """Bookings in the slots the user may read (the coordination: all)."""
+    if not (user.is_authenticated and user.is_staff_member):
+        return Booking.objects.none()
+    qs = Booking.objects.select_related("slot", "slot__organisation", "slot__consultant", "company", "booked_by")
+    if user.role == Role.COORDINATOR:
+        return qs
+    return qs.filter(slot__organisation_id=user.organisation_id)
+
+
+def booking_for_staff(user: User, booking_id: int | str) -> Booking:
+    pk = parse_id(booking_id)
+    booking = bookings_for_staff(user).filter(pk=pk).first() if pk is not None else None
+    if booking is None:
+        raise Http404
+    return booking
+
+
+def booking_for_staff_edit(user: User, booking_id: int | str) -> Booking:
+    """403 for read-only staff before any lookup (reveals nothing), 404 for bookings not visible."""
+    if not (user.is_authenticated and user.can_edit_crm):
+        raise PermissionDenied
+    return booking_for_staff(user, booking_id)
+
+
+def booking_history(booking: Booking, *, limit: int = 50) -> list[AuditLogEntry]:
+    """The booking's audit entries, newest first (one query, on the (object_type, object_id) index)."""
+    qs = AuditLogEntry.objects.filter(object_type=Booking._meta.label_lower, object_id=str(booking.pk))
+    return list(qs.order_by("-created_at", "-id")[:limit])
+
+
+def move_targets(booking: Booking) -> QuerySet[Slot]:
+    """The free slots a booking can be moved to: open, future, same agency, not its own slot."""
+    return free_slots(booking.slot.organisation_id).exclude(pk=booking.slot_id).select_related("consultant")
+
+
+def move_target(booking: Booking, slot_id: object) -> Slot | None:
+    """The slot chosen for a move if it belongs to the booking's agency (any status, so the service
+    can say why it cannot be booked), else None."""
+    pk = parse_id(slot_id)
+    if pk is None:
+        return None
+    return Slot.objects.filter(pk=pk, organisation_id=booking.slot.organisation_id).first()
 
 
 def booking_by_token(token: str) -> Booking:

@@ -47,6 +47,8 @@ class BookingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.slots = {s.pk: s for s in slots}
         self.fields["slot"].choices = [(s.pk, f"{s} · {s.get_location_kind_display()}") for s in slots]
+        # Radio buttons: no empty "---------" choice.
+        self.fields["location_kind"].choices = LocationKind.choices
 
     def chosen_slot(self):  # type: ignore[no-untyped-def]
         return self.slots[self.cleaned_data["slot"]]

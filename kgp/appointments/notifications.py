@@ -1,7 +1,9 @@
 """E-mails about appointments, in the booking's language, each with the calendar file (.ics).
 
 Sent after the transaction commits, through the task queue (kgp.core.mail carries the text
-attachment). The consultant of the slot gets a short notice with a link to the backoffice.
+attachment). The consultant of the slot gets a short notice with a link to the backoffice. A
+cancellation or move says who made it (a staff member with their agency, or the booking link) and
+the reason given.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kgp.accounts.models import User
+
 from . import ics
 from .models import Booking
 
@@ -27,8 +31,29 @@ def _when(booking: Booking) -> str:
     return f"{date_format(start, 'DATE_FORMAT')}, {date_format(start, 'TIME_FORMAT')}–{date_format(end, 'TIME_FORMAT')}"
 
 
-def _body(booking: Booking, intro: str) -> str:
-    lines = [_("Hello,"), "", intro, ""]
+def _who(booking: Booking, staff: User | None, *, moved: bool) -> str:
+    """Who cancelled or moved the appointment, in the active language (staff: name and agency, never
+    their e-mail address)."""
+    if staff is None:
+        return _("Moved through the link in the confirmation e-mail.") if moved else _("Cancelled through the link in the confirmation e-mail.")
+    agency = staff.organisation.name if staff.organisation_id else booking.slot.organisation.name
+    name = staff.get_full_name()
+    who = f"{name}, {agency}" if name else agency
+    return (_("Moved by %(who)s.") if moved else _("Cancelled by %(who)s.")) % {"who": who}
+
+
+def _change_lines(booking: Booking, change: dict | None) -> list[str]:
+    """`change`: {"staff": User | None, "reason": str, "moved": bool} for a cancellation or move."""
+    if change is None:
+        return []
+    lines = [_who(booking, change.get("staff"), moved=change.get("moved", False))]
+    if change.get("reason"):
+        lines.append(_("Reason: %(reason)s") % {"reason": change["reason"]})
+    return lines + [""]
+
+
+def _body(booking: Booking, intro: str, change: dict | None = None) -> str:
+    lines = [_("Hello,"), "", intro, ""] + _change_lines(booking, change)
     lines.append(_("When: %(when)s") % {"when": _when(booking)})
     lines.append(_("Where: %(where)s") % {"where": ics.location_text(booking)})
     lines.append(_("Topic: %(topic)s") % {"topic": booking.topic})
@@ -39,15 +64,18 @@ def _body(booking: Booking, intro: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _message(booking: Booking, subject: str, intro: str) -> EmailMessage:
+def _message(booking: Booking, subject: str, intro: str, change: dict | None = None) -> EmailMessage:
     with translation.override(booking.language or settings.LANGUAGE_CODE):
-        message = EmailMessage(" ".join(_(subject).split()), _body(booking, _(intro)), None, [booking.contact_email])
+        message = EmailMessage(" ".join(_(subject).split()), _body(booking, _(intro), change), None, [booking.contact_email])
         message.attach(ICS_NAME, ics.calendar_text(booking), "text/calendar")
     return message
 
 
-def _team_notice(booking: Booking, subject: str) -> EmailMessage | None:
-    consultant = booking.slot.consultant
+def _team_notice(
+    booking: Booking, subject: str, change: dict | None = None, *, consultant: User | None = None, method: str | None = None
+) -> EmailMessage | None:
+    """A notice to the slot's consultant (or `consultant`), with the calendar file (`method`: see ics)."""
+    consultant = consultant or booking.slot.consultant
     if consultant is None or not consultant.is_active:
         return None
     with translation.override(settings.LANGUAGE_CODE):
@@ -56,8 +84,9 @@ def _team_notice(booking: Booking, subject: str) -> EmailMessage | None:
             "when": _when(booking),
             "url": settings.SITE_URL + reverse("backoffice:appointment_slots"),
         }
-        message = EmailMessage(" ".join(_(subject).split()), body + "\n", None, [consultant.email])
-        message.attach(ICS_NAME, ics.calendar_text(booking), "text/calendar")
+        extra = "\n".join(_change_lines(booking, change)).strip()
+        message = EmailMessage(" ".join(_(subject).split()), body + "\n" + ("\n" + extra + "\n" if extra else ""), None, [consultant.email])
+        message.attach(ICS_NAME, ics.calendar_text(booking, method=method), "text/calendar")
     return message
 
 
@@ -78,17 +107,25 @@ def booking_confirmed(booking: Booking) -> None:
     )
 
 
-def booking_moved(booking: Booking) -> None:
+def booking_moved(booking: Booking, *, staff: User | None = None, old_consultant: User | None = None) -> None:
+    """The company and the new slot's consultant get the new time; a different consultant of the old
+    slot gets a cancelling calendar file (same UID), so the event leaves their calendar."""
+    change = {"staff": staff, "moved": True}
+    handed_over = old_consultant is not None and old_consultant.pk != booking.slot.consultant_id
     _send_after_commit(
-        _message(booking, gettext_noop("Your initial consultation has been moved"), gettext_noop("your initial consultation has been moved to a new time.")),
-        _team_notice(booking, gettext_noop("Initial consultation moved")),
+        _message(booking, gettext_noop("Your initial consultation has been moved"), gettext_noop("your initial consultation has been moved to a new time."), change),
+        _team_notice(booking, gettext_noop("Initial consultation moved"), change),
+        _team_notice(booking, gettext_noop("Initial consultation moved to another consultant"), change, consultant=old_consultant, method="CANCEL")
+        if handed_over
+        else None,
     )
 
 
-def booking_cancelled(booking: Booking) -> None:
+def booking_cancelled(booking: Booking, *, staff: User | None = None, reason: str = "") -> None:
+    change = {"staff": staff, "reason": reason, "moved": False}
     _send_after_commit(
-        _message(booking, gettext_noop("Your initial consultation has been cancelled"), gettext_noop("your initial consultation has been cancelled.")),
-        _team_notice(booking, gettext_noop("Initial consultation cancelled")),
+        _message(booking, gettext_noop("Your initial consultation has been cancelled"), gettext_noop("your initial consultation has been cancelled."), change),
+        _team_notice(booking, gettext_noop("Initial consultation cancelled"), change),
     )
 
 

@@ -11,6 +11,7 @@ and the partial unique constraint `booking_one_confirmed_per_slot` is the last l
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -150,6 +151,8 @@ def _lock_bookable(slot_id: int, *, agency_id: int | None, field: str = "slot") 
         raise ServiceError(_("This slot is not offered to your company."), field=field, code="wrong_agency")
     if slot.starts_at <= timezone.now():
         raise ServiceError(_("This slot lies in the past."), field=field, code="past")
+    if slot.status == SlotStatus.CANCELLED:
+        raise ServiceError(_("This slot has been withdrawn. Please choose another one."), field=field, code="withdrawn")
     if slot.status != SlotStatus.OPEN:
         raise ServiceError(_("This slot has just been booked by someone else. Please choose another one."), field=field, code="taken")
     return slot
@@ -222,9 +225,28 @@ def _lock_booking(booking: Booking) -> Booking:
     return locked
 
 
+MAX_REASON = 1000
+_REASON_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _reason(value: str) -> str:
+    """A cancellation reason: line breaks kept, other control characters dropped, at most MAX_REASON."""
+    text = _REASON_CONTROL.sub("", (value or "").replace("\r\n", "\n").replace("\r", "\n")).strip()
+    if len(text) > MAX_REASON:
+        raise ServiceError(_("The text is too long."), field="reason")
+    return text
+
+
+def _staff(actor: Any) -> User | None:
+    """The staff member acting, for the e-mails ("cancelled by …"); None for the booking link."""
+    return actor if isinstance(actor, User) and actor.is_staff_member else None
+
+
 @transaction.atomic
-def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
-    """Cancel a booking (by the company through its link, or by staff); the slot is open again."""
+def booking_cancel(*, actor: Any, booking: Booking, reason: str = "") -> Booking:
+    """Cancel a booking (by the company through its link, or by staff); the slot is open again.
+    The booking has no field for the reason: it goes into the audit log and the e-mails."""
+    reason = _reason(reason)
     booking = _lock_booking(booking)
     slot = Slot.objects.select_for_update().get(pk=booking.slot_id)
     booking.status = BookingStatus.CANCELLED
@@ -234,11 +256,11 @@ def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
     if slot.status == SlotStatus.BOOKED:
         slot.status = SlotStatus.OPEN
         slot.save(update_fields=["status"])
-    log_action(
-        actor=actor, action="update", obj=booking, company=booking.company,
-        changes={"status": [BookingStatus.CONFIRMED, BookingStatus.CANCELLED]},
-    )  # fmt: skip
-    notifications.booking_cancelled(booking)
+    changes: dict[str, Any] = {"status": [BookingStatus.CONFIRMED, BookingStatus.CANCELLED]}
+    if reason:
+        changes["reason"] = [None, reason]
+    log_action(actor=actor, action="update", obj=booking, company=booking.company, changes=changes)
+    notifications.booking_cancelled(booking, staff=_staff(actor), reason=reason)
     return booking
 
 
@@ -269,7 +291,7 @@ def booking_move(*, actor: Any, booking: Booking, new_slot: Slot) -> Booking:
     locked.status = SlotStatus.BOOKED
     locked.save(update_fields=["status"])
     log_action(actor=actor, action="update", obj=booking, company=booking.company, changes={"slot": [str(old), str(locked)]})
-    notifications.booking_moved(booking)
+    notifications.booking_moved(booking, staff=_staff(actor), old_consultant=old.consultant)
     return booking
 
 

@@ -15,4 +15,7 @@ urlpatterns = [
     path("cases/<int:case_id>/activities/", views_journey.activity_create, name="activity_create"),
     path("cases/<int:case_id>/tasks/", views_journey.task_create, name="task_create"),
     path("tasks/<int:task_id>/done/", views_journey.task_done, name="task_done"),
+    path("activities/<int:activity_id>/attachments/", views_journey.attachment_add, name="attachment_add"),
+    path("attachments/<int:attachment_id>/", views_journey.attachment_download, name="attachment_download"),
+    path("attachments/<int:attachment_id>/delete/", views_journey.attachment_delete, name="attachment_delete"),
 ]

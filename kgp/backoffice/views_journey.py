@@ -7,12 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from kgp.accounts.models import User
 from kgp.companies import access as company_access
@@ -20,7 +25,17 @@ from kgp.companies.models import SizeClass, Topic
 from kgp.core.errors import ServiceError
 from kgp.core.ids import parse_id
 from kgp.journey import access, queries, services
-from kgp.journey.forms import FIELDS_BY_KIND, ActivityForm, CaseOpenForm, StageForm, TaskForm, dimension_labels, staff_of
+from kgp.journey.attachments import ALLOWED as ALLOWED_ATTACHMENTS
+from kgp.journey.forms import (
+    FIELDS_BY_KIND,
+    ActivityForm,
+    AttachmentForm,
+    CaseOpenForm,
+    StageForm,
+    TaskForm,
+    dimension_labels,
+    staff_of,
+)
 from kgp.journey.models import ActivityKind, Case
 from kgp.organisations.models import Organisation
 from kgp.requests import access as request_access
@@ -39,7 +54,9 @@ def _form_error(form, exc: ServiceError) -> None:  # type: ignore[no-untyped-def
     form.add_error(field, exc.message)
 
 
-def _activity_forms(labels: dict[str, str], bound: ActivityForm | None, bound_kind: str) -> list[dict[str, Any]]:
+def _activity_forms(
+    labels: dict[str, str], bound: ActivityForm | None, bound_kind: str, *, coordinator: bool
+) -> list[dict[str, Any]]:
     today = timezone.localdate()
     out = []
     for kind, label in ActivityKind.choices:
@@ -47,7 +64,10 @@ def _activity_forms(labels: dict[str, str], bound: ActivityForm | None, bound_ki
             form = bound
         else:
             form = ActivityForm(
-                prefix=kind, labels=labels, initial={"occurred_on": today, "module": services.DEFAULT_MODULE.get(kind, "inform")}
+                prefix=kind,
+                labels=labels,
+                coordinator=coordinator,
+                initial={"occurred_on": today, "module": services.DEFAULT_MODULE.get(kind, "inform")},
             )
         out.append({"kind": kind, "label": label, "form": form, "fields": form.visible_fields_for(kind), "open": kind == bound_kind})
     return out
@@ -62,6 +82,8 @@ def _render_case(
     task_form: TaskForm | None = None,
     stage_form: StageForm | None = None,
     edit_form: CaseOpenForm | None = None,
+    attachment_form: AttachmentForm | None = None,
+    attachment_activity_id: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The case page. Another agency reading a shared company's case sees its stage, history, offers
@@ -76,7 +98,7 @@ def _render_case(
         "can_edit": can_edit,
         "company_visible": company_access.companies_for_staff(user).filter(pk=case.company_id).exists(),
         "history": case.stage_changes.select_related("from_stage", "to_stage", "changed_by"),
-        "activities": case.activities.select_related("author", "offer")[:200],
+        "activities": case.activities.select_related("author", "offer", "aid_grant").prefetch_related("attachments")[:200],
         "offers": case.offers.order_by("title"),
         "labels": dimension_labels() if full else {},
     }
@@ -85,7 +107,12 @@ def _render_case(
     if can_edit:
         context |= {
             "stage_form": stage_form or StageForm(initial={"stage": case.stage.key}),
-            "activity_forms": _activity_forms(context["labels"], activity_form, activity_kind),
+            "activity_forms": _activity_forms(
+                context["labels"], activity_form, activity_kind, coordinator=user.is_coordinator
+            ),
+            "attachment_form": attachment_form if attachment_form is not None else AttachmentForm(prefix="files"),
+            "attachment_activity_id": attachment_activity_id,
+            "attachment_accept": ",".join(ALLOWED_ATTACHMENTS),
             "task_form": task_form or TaskForm(prefix="task", organisation_id=case.organisation_id),
             "edit_form": edit_form
             or CaseOpenForm(
@@ -192,7 +219,7 @@ def activity_create(request: HttpRequest, case_id: int) -> HttpResponse:
     if kind not in FIELDS_BY_KIND:
         messages.error(request, _("Please choose one of the listed kinds."))
         return _render_case(request, case, status=400)
-    form = ActivityForm(request.POST, prefix=kind, labels=dimension_labels())
+    form = ActivityForm(request.POST, request.FILES, prefix=kind, labels=dimension_labels(), coordinator=user.is_coordinator)
     if form.is_valid():
         data = form.service_data()
         allowed = {"module", "occurred_on", *FIELDS_BY_KIND[kind], "needs"}
@@ -234,6 +261,55 @@ def task_done(request: HttpRequest, task_id: int) -> HttpResponse:
     return redirect(_next_url(request, default))
 
 
+@require_POST
+@editor_required
+def attachment_add(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """Attach further files to an activity of a case the user may change."""
+    user = _user(request)
+    activity = access.activity_for_staff_edit(user, activity_id)
+    form = AttachmentForm(request.POST, request.FILES, prefix="files")
+    if form.is_valid():
+        try:
+            services.attachment_add(actor=user, activity=activity, uploads=form.cleaned_data["attachments"])
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("File attached."))
+            return redirect(f"/backoffice/cases/{activity.case_id}/#activity-{activity.pk}")
+    case = access.case_for_staff(user, activity.case_id)
+    return _render_case(request, case, attachment_form=form, attachment_activity_id=activity.pk, status=400)
+
+
+@require_GET
+@staff_required
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    """An attachment, only for those with the full view of its case; always a download, never shown
+    inline, with a sandboxing Content-Security-Policy."""
+    attachment = access.attachment_for_staff(_user(request), attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        return HttpResponse(_("The file is no longer available."), status=410, content_type="text/plain; charset=utf-8")
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+@editor_required
+def attachment_delete(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    user = _user(request)
+    attachment = access.attachment_for_staff_edit(user, attachment_id)
+    case_id, activity_id = attachment.activity.case_id, attachment.activity_id
+    services.attachment_delete(actor=user, attachment=attachment)
+    messages.success(request, _("Attachment removed."))
+    return redirect(f"/backoffice/cases/{case_id}/#activity-{activity_id}")
+
+
 @staff_required
 def pipeline(request: HttpRequest) -> HttpResponse:
     """The cases of an agency by stage (the coordination: all agencies, or one), with filters."""
@@ -257,6 +333,20 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     if size_class not in SizeClass.values:
         size_class = ""
     columns = queries.board(cases, consultant_id=consultant_id, topic=topic, size_class=size_class)
+    # Up to 350 cards: what is the same on every card (the stage options of a column, the CSRF field,
+    # labels, URL prefix) is rendered once here, which keeps the page well under 200 ms.
+    last_activity = _("last activity %(day)s")
+    stage_choices = [(c.stage.key, str(c.stage)) for c in columns]
+    for column in columns:
+        column.options_html = format_html_join(  # type: ignore[attr-defined]
+            "",
+            "<option value=\"{}\"{}>{}</option>",
+            ((key, mark_safe(" selected") if key == column.stage.key else "", label) for key, label in stage_choices),
+        )
+        for case in column.cards:
+            case.last_activity_text = last_activity % {  # type: ignore[attr-defined]
+                "day": date_format(case.last_activity_on, "SHORT_DATE_FORMAT")
+            }
     context = {
         "columns": columns,
         "stages": [c.stage for c in columns],
@@ -272,7 +362,12 @@ def pipeline(request: HttpRequest) -> HttpResponse:
         },
         "can_move": user.can_edit_crm,
         "per_stage": queries.CARDS_PER_STAGE,
-        "here": request.get_full_path(),
+        "case_base": reverse("backoffice:case_detail", args=[0])[: -len("0/")],
+        "form_fields": format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}"><input type="hidden" name="next" value="{}">',
+            get_token(request),
+            request.get_full_path(),
+        ),
     }
     return render(request, "backoffice/pipeline.html", context)
 

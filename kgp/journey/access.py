@@ -18,7 +18,7 @@ from django.http import Http404
 from kgp.accounts.models import Role, User
 from kgp.core.ids import parse_id
 
-from .models import Case, Task
+from .models import Activity, ActivityAttachment, Case, Task
 
 
 def _pk(value: int | str) -> int:
@@ -88,3 +88,35 @@ def task_for_staff_edit(user: User, task_id: int | str) -> Task:
     if not editable:
         raise PermissionDenied
     return task
+
+
+def attachment_for_staff(user: User, attachment_id: int | str) -> ActivityAttachment:
+    """An attachment to download. Attachments are internal like the notes: 404 for anyone without the
+    full view of the activity's case."""
+    attachment = (
+        ActivityAttachment.objects.select_related("activity__case", "activity__company")
+        .filter(pk=_pk(attachment_id), activity__company__is_active=True)
+        .first()
+    )
+    if attachment is None or not full_view(user, attachment.activity.case):
+        raise Http404
+    return attachment
+
+
+def attachment_for_staff_edit(user: User, attachment_id: int | str) -> ActivityAttachment:
+    """An attachment the staff member may remove: 404 if they cannot read it, 403 if read only."""
+    attachment = attachment_for_staff(user, attachment_id)
+    if not can_edit_case(user, attachment.activity.case):
+        raise PermissionDenied
+    return attachment
+
+
+def activity_for_staff_edit(user: User, activity_id: int | str) -> Activity:
+    """An activity to attach files to: 404 if its case is invisible, 403 if it may not be changed."""
+    activity = Activity.objects.select_related("case", "company").filter(pk=_pk(activity_id)).first()
+    if activity is None:
+        raise Http404
+    case = case_for_staff(user, activity.case_id)
+    if not can_edit_case(user, case):
+        raise PermissionDenied
+    return activity

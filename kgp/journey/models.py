@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -9,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kgp.catalogue.models import Module
+from kgp.core.storage import private_storage
 
 # The Transformations-Check dimensions an initial consultation records needs for.
 DIMENSIONS = ("resilience", "climate", "smart", "cooperation", "talent")
@@ -64,7 +67,9 @@ class Case(models.Model):
     class Meta:
         ordering = ["-opened_at", "-id"]
         indexes = [
-            models.Index(fields=["organisation", "stage", "-last_activity_on"], name="case_board"),
+            # The pipeline board reads each stage's longest-silent cases in index order.
+            models.Index(fields=["organisation", "stage", "last_activity_on", "id"], name="case_board_idle"),
+            models.Index(fields=["stage", "last_activity_on", "id"], name="case_stage_idle"),
             models.Index(fields=["consultant", "last_activity_on"], name="case_consultant_idle"),
             models.Index(fields=["company", "-opened_at"], name="case_company"),
         ]
@@ -138,6 +143,15 @@ class Activity(models.Model):
     )
     # Transfer project milestone.
     milestone_title = models.CharField(_("milestone"), max_length=200, blank=True)
+    # The de-minimis aid this activity granted (a coaching session with a value, for instance).
+    aid_grant = models.OneToOneField(
+        "deminimis.AidGrant",
+        verbose_name=_("de-minimis aid"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activity",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -145,12 +159,43 @@ class Activity(models.Model):
         indexes = [
             models.Index(fields=["company", "-occurred_on", "-id"], name="activity_timeline"),
             models.Index(fields=["case", "-occurred_on", "-id"], name="activity_case"),
+            # The company timeline reads a company's newest activities by the time they were recorded.
+            models.Index(fields=["company", "-created_at", "-id"], name="activity_company_recorded"),
         ]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_on:%d.%m.%Y}"
+
+
+def _attachment_path(instance: "ActivityAttachment", filename: str) -> str:
+    # A random name: the original name is kept in the database, never used on disk.
+    return f"activities/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class ActivityAttachment(models.Model):
+    """A PDF or Office file of an activity, stored outside the web root (kgp.core.storage) and served
+    only to those who may read the activity's internal texts (see access.attachment_for_staff)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(storage=private_storage, upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class Task(models.Model):
@@ -180,3 +225,14 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DigestSent(models.Model):
+    """The daily digest e-mail sent to a staff member on a day (makes the job safe to run repeatedly)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="digest_once_per_day")]

@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -22,10 +24,12 @@ from kgp.catalogue.models import Module, Offer
 from kgp.companies.models import Company
 from kgp.core.audit import diff, log_action, snapshot
 from kgp.core.errors import ServiceError
+from kgp.deminimis import services as deminimis_services
 from kgp.requests import services as request_services
 from kgp.requests.models import Request, RequestStatus
 
-from .models import DIMENSIONS, Activity, ActivityKind, Case, CoachKind, Stage, StageChange, Task
+from . import attachments as attachment_rules
+from .models import DIMENSIONS, Activity, ActivityAttachment, ActivityKind, Case, CoachKind, Stage, StageChange, Task
 
 MAX_GOALS = 5000
 MAX_TEXT = 5000
@@ -202,6 +206,9 @@ def activity_add(
     topic: str = "",
     offer: Offer | None = None,
     milestone_title: str = "",
+    deminimis_value: Decimal | str | None = None,
+    override_reason: str = "",
+    attachments: Iterable[UploadedFile] = (),
 ) -> Activity:
     """Record an activity of a case. What a kind needs:
 
@@ -210,6 +217,10 @@ def activity_add(
     - coaching session: hours, internal or external coach (an external one with a name), the topic;
     - phone call, e-mail, meeting, introduction: a subject or notes;
     - transfer project milestone: its title.
+
+    With a de-minimis value the activity grants de-minimis aid on its date (kgp.deminimis.services.
+    aid_grant: ceiling check, certificate number) and is linked to it; a refused grant records
+    nothing. Attachments (PDF and Office files) are checked and stored with it — all or nothing.
     """
     if kind not in ActivityKind.values:
         raise ServiceError(_("Please choose one of the listed kinds."), field="kind")
@@ -261,16 +272,137 @@ def activity_add(
         _check_length(values["milestone_title"], 200, "milestone_title")
     elif not (values["summary"] or values["notes"]):
         raise ServiceError(_("Please enter a subject or notes."), field="summary")
+    uploads = list(attachments or ())
+    if len(uploads) > attachment_rules.MAX_FILES_PER_UPLOAD:
+        raise ServiceError(
+            _("At most %(count)s files at once, please.") % {"count": attachment_rules.MAX_FILES_PER_UPLOAD},
+            field="attachments",
+        )
+    checked = [attachment_rules.inspect_upload(upload) for upload in uploads]
     case = Case.objects.select_for_update(of=("self",)).select_related("company").get(pk=case.pk)
+    aid = None
+    if deminimis_value not in (None, ""):
+        aid = _grant_for_activity(
+            actor=actor, case=case, kind=kind, occurred_on=occurred_on, value=deminimis_value,
+            override_reason=override_reason, offer=values.get("offer"), label=values.get("topic") or values.get("summary")
+            or values.get("milestone_title") or "",
+        )  # fmt: skip
     activity = Activity.objects.create(
-        case=case, company=case.company, kind=kind, module=module, occurred_on=occurred_on, author=actor, **values
-    )
+        case=case, company=case.company, kind=kind, module=module, occurred_on=occurred_on, author=actor, aid_grant=aid,
+        **values,
+    )  # fmt: skip
     if occurred_on > case.last_activity_on:
         case.last_activity_on = occurred_on
         case.save(update_fields=["last_activity_on"])
     # The audit entry names the activity, never its internal texts.
-    _log(actor, "create", activity, case.company, {"kind": [None, kind], "case": [None, case.number]})
+    changes: dict[str, Any] = {"kind": [None, kind], "case": [None, case.number]}
+    if aid is not None:
+        changes["aid_grant"] = [None, aid.certificate_number]
+    _log(actor, "create", activity, case.company, changes)
+    for name, content_type, data, digest in checked:
+        _store_attachment(actor=actor, activity=activity, name=name, content_type=content_type, data=data, digest=digest)
     return activity
+
+
+def _eur_amount(value: Decimal | str | int | float) -> Decimal:
+    """A value in EUR: a Decimal or number, or text as typed in German ("1.250,50") or plain ("1250.50")."""
+    try:
+        if isinstance(value, str):
+            text = value.strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
+            if "," in text:
+                text = text.replace(".", "").replace(",", ".")
+            amount = Decimal(text)
+        else:
+            amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ServiceError(_("Please enter the value in EUR, e.g. 1250,00."), field="deminimis_value") from None
+    if not amount.is_finite() or amount <= 0:
+        raise ServiceError(_("Please enter a de-minimis value above EUR 0 or leave the field empty."), field="deminimis_value")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ServiceError(_("Please enter the value with at most two decimal places."), field="deminimis_value")
+    return amount
+
+
+def _grant_for_activity(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    occurred_on: dt.date,
+    value: Decimal | str,
+    override_reason: str,
+    offer: Offer | None,
+    label: str,
+) -> Any:
+    """The de-minimis aid an activity grants; the grant's errors are reported on the activity's field."""
+    amount = _eur_amount(value)
+    with translation.override(settings.LANGUAGE_CODE):
+        purpose = f"{ActivityKind(kind).label}: {label}" if label else str(ActivityKind(kind).label)
+    if offer is not None:
+        purpose = f"{purpose} ({offer.title})"
+    try:
+        return deminimis_services.aid_grant(
+            actor=actor,
+            company=case.company,
+            granted_on=occurred_on,
+            value_eur=amount,
+            purpose=purpose[:500],
+            offer=offer if offer is not None and offer.is_de_minimis else None,
+            override_reason=override_reason,
+        )
+    except ServiceError as exc:
+        field = {"value_eur": "deminimis_value", "granted_on": "occurred_on", "purpose": "deminimis_value"}.get(
+            exc.field or "", exc.field
+        )
+        raise ServiceError(exc.message, field=field, code=exc.code) from None
+
+
+def _store_attachment(
+    *, actor: User, activity: Activity, name: str, content_type: str, data: bytes, digest: str
+) -> ActivityAttachment:
+    attachment = ActivityAttachment(
+        activity=activity, original_name=name, content_type=content_type, size=len(data), sha256=digest, uploaded_by=actor
+    )
+    attachment.file.save(name, ContentFile(data), save=False)
+    stored = attachment.file.name
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.storage.delete(stored)
+        raise
+    _log(actor, "create", attachment, activity.company, {"file": [None, name], "activity": [None, str(activity.pk)]})
+    return attachment
+
+
+@transaction.atomic
+def attachment_add(*, actor: User, activity: Activity, uploads: Iterable[UploadedFile]) -> list[ActivityAttachment]:
+    """Attach further files to an activity (all or none)."""
+    uploads = list(uploads)
+    if not uploads:
+        raise ServiceError(_("Please choose a file."), field="attachments")
+    if len(uploads) > attachment_rules.MAX_FILES_PER_UPLOAD:
+        raise ServiceError(
+            _("At most %(count)s files at once, please.") % {"count": attachment_rules.MAX_FILES_PER_UPLOAD},
+            field="attachments",
+        )
+    checked = [attachment_rules.inspect_upload(upload) for upload in uploads]
+    activity = Activity.objects.select_for_update(of=("self",)).select_related("company").get(pk=activity.pk)
+    return [
+        _store_attachment(actor=actor, activity=activity, name=name, content_type=content_type, data=data, digest=digest)
+        for name, content_type, data, digest in checked
+    ]
+
+
+@transaction.atomic
+def attachment_delete(*, actor: User, attachment: ActivityAttachment) -> None:
+    """Remove an attachment; the file is deleted from the storage once the deletion is committed."""
+    attachment = ActivityAttachment.objects.select_for_update(of=("self",)).select_related("activity__company").get(
+        pk=attachment.pk
+    )
+    name, storage = attachment.file.name, attachment.file.storage
+    _log(actor, "delete", attachment, attachment.activity.company, {"file": [attachment.original_name, None]})
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic

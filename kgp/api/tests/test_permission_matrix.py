@@ -34,6 +34,15 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # Dortmund slot is booked for the Dortmund company by Dortmund and the coordination.
     ("get", "/api/v1/slots"): (401, 403, 200, 200, 200, 200),
     ("post", "/api/v1/slots/{slot_id}/booking"): (401, 403, 201, 404, 403, 201),
+    # Cases and activities of the Dortmund company (its case belongs to Dortmund): like the company.
+    ("get", "/api/v1/cases"): (401, 403, 200, 200, 200, 200),
+    ("post", "/api/v1/cases"): (401, 403, 201, 404, 403, 201),
+    ("get", "/api/v1/cases/{case_id}"): (401, 403, 200, 404, 200, 200),
+    ("patch", "/api/v1/cases/{case_id}"): (401, 403, 200, 404, 403, 200),
+    ("post", "/api/v1/cases/{case_id}/stage"): (401, 403, 200, 404, 403, 200),
+    ("get", "/api/v1/activities"): (401, 403, 200, 200, 200, 200),
+    ("post", "/api/v1/activities"): (401, 403, 201, 404, 403, 201),
+    ("get", "/api/v1/activities/{activity_id}"): (401, 403, 200, 404, 200, 200),
 }
 BODIES = {
     "post": {"name": "Matrix Werk GmbH", "postcode": "44139", "city": "Dortmund"},
@@ -68,8 +77,45 @@ def _slot_id() -> str:
     return str(slot.pk)
 
 
+def _case():
+    from kgp.companies.models import Company
+    from kgp.journey.models import Case, Stage
+    from kgp.testing.factories import org
+
+    company = Company.objects.get(name="Stahlbau Beispiel GmbH")
+    return Case.objects.create(company=company, organisation=org("dortmund"), stage=Stage.objects.order_by("order").first())
+
+
+def _activity_id() -> str:
+    from django.utils import timezone
+
+    from kgp.journey.models import Activity
+
+    case = _case()
+    activity = Activity.objects.create(
+        case=case, company=case.company, kind="phone", module="inform", occurred_on=timezone.localdate(), summary="Anruf"
+    )
+    return str(activity.pk)
+
+
+def _case_open() -> dict:
+    from kgp.companies.models import Company
+
+    return {"company_id": Company.objects.get(name="Stahlbau Beispiel GmbH").pk, "goals": "Energie sparen"}
+
+
+def _activity() -> dict:
+    from django.utils import timezone
+
+    return {"case_id": _case().pk, "kind": "phone", "occurred_on": timezone.localdate().isoformat(), "summary": "Anruf"}
+
+
 # Bodies that depend on the database (built per test), by operation.
 BODY_FACTORIES = {("post", "/api/v1/check/results"): _check_answers, ("post", "/api/v1/slots/{slot_id}/booking"): _booking}
+BODY_FACTORIES[("post", "/api/v1/cases")] = _case_open
+BODY_FACTORIES[("patch", "/api/v1/cases/{case_id}")] = lambda: {"goals": "Neue Ziele"}
+BODY_FACTORIES[("post", "/api/v1/cases/{case_id}/stage")] = lambda: {"stage": "initial_consultation"}
+BODY_FACTORIES[("post", "/api/v1/activities")] = _activity
 
 
 def _operations() -> set[tuple[str, str]]:
@@ -91,6 +137,10 @@ def test_operation_by_role(request, company, company_user, operation, role_index
     path = template.replace("{company_id}", str(company.pk)).replace("{slug}", OfferFactory(slug="matrix").slug)
     if "{slot_id}" in path:
         path = path.replace("{slot_id}", _slot_id())
+    if "{case_id}" in path:
+        path = path.replace("{case_id}", str(_case().pk))
+    if "{activity_id}" in path:
+        path = path.replace("{activity_id}", _activity_id())
     body = BODY_FACTORIES[operation]() if operation in BODY_FACTORIES else BODIES.get(method)
     response = getattr(client, method)(path, body) if body is not None else getattr(client, method)(path)
     assert response.status_code == MATRIX[operation][role_index], f"{role} {method.upper()} {path}: {response.content[:200]!r}"

@@ -27,6 +27,8 @@ def test_company_user_books_from_the_request(client, company, company_user, slot
     url = reverse("web:appointment_book_for_request", args=[req.pk])
     page = client.get(url)
     assert page.status_code == 200 and str(slot) in page.content.decode()
+    # The location is a radio group of the real choices: no pre-checked empty "---------" choice.
+    assert "---------" not in page.content.decode()
     response = client.post(url, FORM | {"slot": slot.pk})
     booking = Booking.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("web:appointment_manage", args=[booking.manage_token])

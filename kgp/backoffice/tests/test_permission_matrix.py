@@ -10,10 +10,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from kgp.appointments.models import Slot
+from kgp.appointments.models import Booking, Slot
 from kgp.assessment import services as check_services
 from kgp.assessment.models import Questionnaire
 from kgp.backoffice import urls as backoffice_urls
@@ -88,6 +89,11 @@ MATRIX: dict[str, tuple[str, tuple[object, ...]]] = {
     "appointment_slots": ("get", (LOGIN, 404, 200, 200, 200, 200)),
     "appointment_slot_publish": ("post", (LOGIN, 404, 400, 400, 403, 400)),
     "appointment_slot_delete": ("post", (LOGIN, 404, 302, 404, 403, 302)),
+    # A booking in a Dortmund slot: read by Dortmund staff and the coordination; cancelled (with a reason)
+    # or moved by Dortmund editors and the coordination. Moving with an empty form: 400.
+    "appointment_booking": ("get", (LOGIN, 404, 200, 404, 200, 200)),
+    "appointment_booking_cancel": ("post", (LOGIN, 404, 302, 404, 403, 302)),
+    "appointment_booking_move": ("post", (LOGIN, 404, 400, 404, 403, 400)),
     # Cases: a case of the unshared Dortmund company, owned by Dortmund; the board and "my work" are per user.
     "pipeline": ("get", (LOGIN, 404, 200, 200, 200, 200)),
     "my_work": ("get", (LOGIN, 404, 200, 200, 200, 200)),
@@ -99,6 +105,12 @@ MATRIX: dict[str, tuple[str, tuple[object, ...]]] = {
     "activity_create": ("post", (LOGIN, 404, 400, 404, 403, 400)),
     "task_create": ("post", (LOGIN, 404, 400, 404, 403, 400)),
     "task_done": ("post", (LOGIN, 404, 302, 404, 403, 302)),
+    # Attachments are internal: never for another agency, not even for a shared company.
+    "attachment_add": ("post", (LOGIN, 404, 400, 404, 403, 400)),
+    "attachment_download": ("get", (LOGIN, 404, 200, 404, 200, 200)),
+    "attachment_delete": ("post", (LOGIN, 404, 302, 404, 403, 302)),
+    # The daily digest on/off: every editor for themselves (no id in the URL); read-only staff get none.
+    "digest_toggle": ("post", (LOGIN, 404, 302, 302, 403, 302)),
 }
 
 POST_DATA = {
@@ -108,6 +120,7 @@ POST_DATA = {
     "request_status": {"status": "in_progress"},
     "offer_status": {"status": "archived"},
     "case_stage": {"stage": "support"},
+    "appointment_booking_cancel": {"reason": "Beraterin erkrankt"},
 }
 
 
@@ -153,10 +166,22 @@ def cast(company, company_user, consultant, other_consultant, readonly, coordina
     objs["task"] = journey_services.task_create(
         actor=consultant, case=objs["case"], title="Anrufen", assignee=consultant, due_on=datetime.date(2026, 1, 5)
     )
+    objs["activity"] = journey_services.activity_add(
+        actor=consultant, case=objs["case"], kind="phone", occurred_on=datetime.date(2026, 1, 5), summary="Anruf",
+        attachments=[SimpleUploadedFile("notiz.pdf", b"%PDF-1.4\n%%EOF\n")],
+    )  # fmt: skip
+    objs["attachment"] = objs["activity"].attachments.get()
     objs["slot"] = Slot.objects.create(
         organisation=org("dortmund"), consultant=consultant, starts_at=timezone.now() + datetime.timedelta(days=2),
         ends_at=timezone.now() + datetime.timedelta(days=2, hours=1), location_kind="at_agency",
     )  # fmt: skip
+    booked = Slot.objects.create(
+        organisation=org("dortmund"), consultant=consultant, starts_at=timezone.now() + datetime.timedelta(days=3),
+        ends_at=timezone.now() + datetime.timedelta(days=3, hours=1), location_kind="at_agency", status="booked",
+    )  # fmt: skip
+    objs["booking"] = Booking.objects.create(
+        slot=booked, company=company, topic="Abwärme", location_kind="at_agency", contact_name="Anna", contact_email="anna@example.org"
+    )
     return users, objs | {"figures": figures, "holding": holding, "note": note}
 
 
@@ -180,8 +205,11 @@ def _kwargs(name: str, objs: dict) -> dict:
         "grant_id": objs["grant"].pk,
         "declared_id": objs["declared"].pk,
         "slot_id": objs["slot"].pk,
+        "booking_id": objs["booking"].pk,
         "case_id": objs["case"].pk,
         "task_id": objs["task"].pk,
+        "activity_id": objs["activity"].pk,
+        "attachment_id": objs["attachment"].pk,
     }
     return {k: mapping[k] for k in params}
 

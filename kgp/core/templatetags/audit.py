@@ -26,6 +26,14 @@ EXTRA_LABELS = {
     "contact": _("Agrees to be contacted"),
     "request": _("Consent to the processing of a request"),
     "shared_with_agency": _("Shared with the agency"),
+    "reason": _("Reason"),
+    "slot": _("Appointment"),
+    "case": _("Case"),
+    "kind": _("Kind"),
+    "file": _("File"),
+    "activity": _("Activity"),
+    "aid_grant": _("De-minimis aid"),
+    "done": _("Done"),
 }
 
 

@@ -239,6 +239,7 @@ def test_case_from_request_view(client, consultant, company):
 
 
 def _cases(n, consultant, *, stage="first_contact", idle=False):
+    made = []
     for _i in range(n):
         company = CompanyFactory(postcode="44139", city="Dortmund")
         case = services.case_open(actor=consultant, company=company)
@@ -248,6 +249,8 @@ def _cases(n, consultant, *, stage="first_contact", idle=False):
         if idle:
             Case.objects.filter(pk=case.pk).update(last_activity_on=TODAY - dt.timedelta(days=90))
         RequestFactory(company=company)
+        made.append(case)
+    return made
 
 
 def _queries(client, django_assert_max_num_queries, url):
@@ -285,6 +288,26 @@ def test_board_columns_and_filters(consultant, other_consultant, company):
     filtered = {c.stage.key: c for c in queries.board(cases, topic="energy")}
     assert filtered["support"].count == 0 and filtered["first_contact"].count == 1
     assert sum(c.count for c in queries.board(cases, consultant_id=other_consultant.pk)) == 0
+
+
+def test_board_cards_longest_silence_first_with_move_forms(client, consultant, readonly, monkeypatch):
+    monkeypatch.setattr(queries, "CARDS_PER_STAGE", 3)
+    cases = _cases(5, consultant, stage="support")
+    for days, case in zip([40, 10, 30, 20, 50], cases):
+        Case.objects.filter(pk=case.pk).update(last_activity_on=TODAY - dt.timedelta(days=days))
+    client.force_login(consultant)
+    body = client.get(reverse("backoffice:pipeline")).content.decode()
+    expected = [cases[4], cases[0], cases[2]]  # 50, 40, 30 days silent; the two most recent are cut
+    positions = [body.index(f'action="/backoffice/cases/{c.pk}/stage/"') for c in expected]
+    assert positions == sorted(positions)
+    assert f"/backoffice/cases/{cases[1].pk}/" not in body and f"/backoffice/cases/{cases[3].pk}/" not in body
+    assert body.count('<option value="support" selected>') == 3 and 'name="csrfmiddlewaretoken"' in body
+    # The form posts back to the board.
+    response = client.post(f"/backoffice/cases/{cases[4].pk}/stage/", {"stage": "transfer", "next": "/backoffice/pipeline/"})
+    assert response.status_code == 302 and Case.objects.get(pk=cases[4].pk).stage.key == "transfer"
+    client.force_login(readonly)
+    body = client.get(reverse("backoffice:pipeline")).content.decode()
+    assert f"/backoffice/cases/{cases[0].pk}/" in body and "/stage/" not in body
 
 
 def test_merge_moves_cases(consultant, company):

@@ -58,7 +58,8 @@ def page(browser, live_server):
 def _region_data(request):
     """Live-server tests run in committed transactions, and the database is flushed after each of
     them: this flush also removes what the data migrations loaded (partners, municipalities, postcode
-    ranges, topics, the questionnaire of the Transformations-Check). Load it again before each such test.
+    ranges, topics, the questionnaire of the Transformations-Check, the stages of the journey). Load it
+    again before each such test.
 
     (serialized_rollback cannot do this reliably here: once Playwright's event loop runs in the test
     thread, Django's thread-critical connection storage switches to a per-context one, and the new
@@ -71,6 +72,7 @@ def _region_data(request):
 
     from kgp.assessment.models import Questionnaire
     from kgp.companies.models import Topic
+    from kgp.journey.models import Stage
     from kgp.organisations.models import Organisation
 
     if not Organisation.objects.exists():
@@ -79,3 +81,5 @@ def _region_data(request):
         import_module("kgp.companies.migrations.0002_topics").load(apps, None)
     if not Questionnaire.objects.exists():
         import_module("kgp.assessment.migrations.0002_questionnaire_v1").load(apps, None)
+    if not Stage.objects.exists():
+        import_module("kgp.journey.migrations.0002_stages").load(apps, None)

@@ -1,8 +1,11 @@
 """`manage.py seed_demo [--if-empty]`: demo logins for every role, about 60 fictitious companies, the
-offer catalogue, Transformations-Check results and requests.
+offer catalogue, Transformations-Check results, requests, de-minimis aid, cases with their activities
+and tasks, and the consultants' appointment slots and bookings.
 
 Everything goes through the services, so the audit log and the company timelines are filled as if
-the consultants had entered the data. Deterministic apart from the timestamps.
+the consultants had entered the data. Only what the services refuse because it lies in the past is
+written directly: the dates of the cases' history and the initial consultations already held (see
+kgp/journey/demo.py and kgp/appointments/demo.py). Deterministic apart from the timestamps.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kgp.accounts.models import Role
+from kgp.appointments.demo import seed_appointments
 from kgp.assessment.demo import seed_check_results
 from kgp.assessment.models import CheckResult
 from kgp.catalogue.demo import seed_offers
@@ -32,12 +36,16 @@ from kgp.companies.demo import (
 )
 from kgp.companies.models import Company, CompanyMembership, Consent, Topic
 from kgp.deminimis.demo import seed_aid
+from kgp.journey.demo import seed_journey
 from kgp.requests.demo import seed_requests
 from kgp.requests.models import Request
 
 
 class Command(BaseCommand):
-    help = "Create the demo logins, about 60 fictitious companies, offers, check results and requests (via the services)."
+    help = (
+        "Create the demo logins, about 60 fictitious companies, offers, check results, requests, de-minimis aid, "
+        "cases and appointments (via the services)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -60,11 +68,16 @@ class Command(BaseCommand):
             results = [] if CheckResult.objects.exists() else seed_check_results(companies=demo_companies[::2], rng_seed=seed)
             requests = [] if Request.objects.exists() else seed_requests(companies=demo_companies, offers=offers, rng_seed=seed)
             grants = seed_aid(companies=demo_companies, rng_seed=seed)
+            # After the aid demo (which only runs on a ledger without grants); each does nothing when it has run before.
+            journey = seed_journey(companies=demo_companies, rng_seed=seed)
+            appointments = seed_appointments(consultations=journey.consultations, rng_seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data: {len(created_users)} of {len(DEMO_USERS)} logins created, "
                 f"{created} companies created, {skipped} existed already, {len(offers)} offers, "
-                f"{len(results)} check results, {len(requests)} requests and {len(grants)} de-minimis grants added "
+                f"{len(results)} check results, {len(requests)} requests, {len(grants)} de-minimis grants, "
+                f"{len(journey.cases)} cases with {journey.activities} activities and {journey.tasks} tasks, "
+                f"{len(appointments.slots)} slots and {len(appointments.bookings)} bookings added "
                 f"({time.perf_counter() - started:.1f} s)."
             )
         )
