@@ -314,16 +314,12 @@ def attachment_delete(request: HttpRequest, attachment_id: int) -> HttpResponse:
 def pipeline(request: HttpRequest) -> HttpResponse:
     """The cases of an agency by stage (the coordination: all agencies, or one), with filters."""
     user = _user(request)
-    cases = access.cases_for_staff(user)
     organisation_id = user.organisation_id
     organisations: Any = ()
     if user.is_coordinator:
         organisations = Organisation.objects.order_by("name")
         organisation_id = parse_id(request.GET.get("organisation") or "")
-        if organisation_id is not None:
-            cases = cases.filter(organisation_id=organisation_id)
-    else:
-        cases = cases.filter(organisation_id=user.organisation_id)
+    cases = access.cases_for_board(user, organisation_id)
     consultant_id = parse_id(request.GET.get("consultant") or "")
     topic = request.GET.get("topic") or ""
     size_class = request.GET.get("size_class") or ""
@@ -344,9 +340,9 @@ def pipeline(request: HttpRequest) -> HttpResponse:
             ((key, mark_safe(" selected") if key == column.stage.key else "", label) for key, label in stage_choices),
         )
         for case in column.cards:
-            case.last_activity_text = last_activity % {  # type: ignore[attr-defined]
-                "day": date_format(case.last_activity_on, "SHORT_DATE_FORMAT")
-            }
+            day = date_format(case.last_activity_on, "SHORT_DATE_FORMAT")
+            consultant = str(case.consultant) if case.consultant_id else "–"
+            case.card_meta = f"{case.number} · {consultant} · {last_activity % {'day': day}}"  # type: ignore[attr-defined]
     context = {
         "columns": columns,
         "stages": [c.stage for c in columns],

@@ -319,3 +319,23 @@ def test_merge_moves_cases(consultant, company):
     company_services.company_merge(actor=consultant, keep=other, remove=company)
     assert Case.objects.get(pk=case.pk).company == other
     assert Activity.objects.get().company == other
+
+
+def test_board_cases_are_the_agencys_own(consultant, other_consultant, coordinator, readonly, company, company_user):
+    company.network_sharing = True
+    company.save(update_fields=["network_sharing"])
+    case = services.case_open(actor=consultant, company=company)
+    assert list(access.cases_for_board(consultant, None)) == [case]
+    assert list(access.cases_for_board(readonly, None)) == [case]
+    assert list(access.cases_for_board(other_consultant, None)) == []  # shared, but not on their board
+    assert list(access.cases_for_board(coordinator, None)) == [case]
+    assert list(access.cases_for_board(coordinator, other_consultant.organisation_id)) == []
+    assert list(access.cases_for_board(company_user, None)) == []
+    # Merging (the only way a company becomes inactive) moves the cases, so no board shows a case of an
+    # inactive company.
+    from kgp.companies import services as company_services
+
+    other = CompanyFactory(postcode="44139", city="Dortmund")
+    company_services.company_merge(actor=consultant, keep=other, remove=company)
+    assert not Case.objects.filter(company__is_active=False).exists()
+    assert [c.company for c in access.cases_for_board(consultant, None)] == [other]
