@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "kgp.deminimis",
     "kgp.appointments",
     "kgp.journey",
+    "kgp.competences",
     "kgp.demo",
     # audience apps
     "kgp.web",

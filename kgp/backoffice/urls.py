@@ -1,6 +1,16 @@
 from django.urls import path
 
-from . import urls_appointments, urls_deminimis, urls_digest, urls_journey, urls_offers, urls_questionnaires, urls_requests, views
+from . import (
+    urls_appointments,
+    urls_competences,
+    urls_deminimis,
+    urls_digest,
+    urls_journey,
+    urls_offers,
+    urls_questionnaires,
+    urls_requests,
+    views,
+)
 
 app_name = "backoffice"
 
@@ -32,3 +42,4 @@ urlpatterns += urls_offers.urlpatterns + urls_requests.urlpatterns + urls_questi
 urlpatterns += urls_deminimis.urlpatterns + urls_journey.urlpatterns
 urlpatterns += urls_appointments.urlpatterns
 urlpatterns += urls_digest.urlpatterns
+urlpatterns += urls_competences.urlpatterns

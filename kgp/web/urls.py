@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import legal, urls_appointments, urls_catalogue, urls_check, urls_deminimis, urls_package, views
+from . import legal, urls_appointments, urls_catalogue, urls_check, urls_competences, urls_deminimis, urls_package, views
 
 app_name = "web"
 
@@ -17,3 +17,4 @@ urlpatterns = [
 urlpatterns += urls_catalogue.urlpatterns + urls_check.urlpatterns + urls_package.urlpatterns
 urlpatterns += urls_deminimis.urlpatterns
 urlpatterns += urls_appointments.urlpatterns
+urlpatterns += urls_competences.urlpatterns

@@ -51,6 +51,8 @@ def after_login(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if user.is_staff_member:
         return redirect("backoffice:home")
+    if user.role == Role.COMPETENCE:
+        return redirect("web:portal_competences")
     return redirect("web:portal")
 
 

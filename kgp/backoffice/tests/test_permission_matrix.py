@@ -19,6 +19,7 @@ from kgp.assessment import services as check_services
 from kgp.assessment.models import Questionnaire
 from kgp.backoffice import urls as backoffice_urls
 from kgp.companies.models import CompanyImport, CompanyMembership, Holding, Note, YearlyFigures
+from kgp.competences import services as competence_services
 from kgp.deminimis import services as deminimis_services
 from kgp.journey import services as journey_services
 from kgp.testing.factories import ContactFactory, OfferFactory, RequestFactory, UserFactory, org
@@ -111,6 +112,19 @@ MATRIX: dict[str, tuple[str, tuple[object, ...]]] = {
     "attachment_delete": ("post", (LOGIN, 404, 302, 404, 403, 302)),
     # The daily digest on/off: every editor for themselves (no id in the URL); read-only staff get none.
     "digest_toggle": ("post", (LOGIN, 404, 302, 302, 403, 302)),
+    # Competence map: all staff read every profile; consultants of every agency and the coordination curate
+    # all of them (the map belongs to the whole network); read-only staff get 403 on changes.
+    "competence_list": ("get", (LOGIN, 404, 200, 200, 200, 200)),
+    "competence_create": ("get", (LOGIN, 404, 200, 200, 403, 200)),
+    "competence_detail": ("get", (LOGIN, 404, 200, 200, 200, 200)),
+    "competence_edit": ("get", (LOGIN, 404, 200, 200, 403, 200)),
+    "competence_status": ("post", (LOGIN, 404, 302, 302, 403, 302)),
+    "competence_reviewed": ("post", (LOGIN, 404, 302, 302, 403, 302)),
+    "competence_contact_create": ("get", (LOGIN, 404, 200, 200, 403, 200)),
+    "competence_contact_edit": ("get", (LOGIN, 404, 200, 200, 403, 200)),
+    "competence_contact_delete": ("post", (LOGIN, 404, 302, 302, 403, 302)),
+    "competence_member_add": ("post", (LOGIN, 404, 400, 400, 403, 400)),
+    "competence_member_remove": ("post", (LOGIN, 404, 302, 302, 403, 302)),
 }
 
 POST_DATA = {
@@ -121,6 +135,7 @@ POST_DATA = {
     "offer_status": {"status": "archived"},
     "case_stage": {"stage": "support"},
     "appointment_booking_cancel": {"reason": "Beraterin erkrankt"},
+    "competence_status": {"status": "draft"},
 }
 
 
@@ -182,6 +197,17 @@ def cast(company, company_user, consultant, other_consultant, readonly, coordina
     objs["booking"] = Booking.objects.create(
         slot=booked, company=company, topic="Abwärme", location_kind="at_agency", contact_name="Anna", contact_email="anna@example.org"
     )
+    objs["profile"] = competence_services.profile_create(
+        actor=coordinator, data={
+            "external_id": "tu-labor", "kind": "university", "institution": "TU Dortmund", "unit": "Labor",
+            "municipality": company.municipality, "description": "Ein Labor für Produktionstechnik. " * 4,
+            "keywords": ["Produktion"], "status": "published",
+        },
+    )  # fmt: skip
+    objs["profile_contact"] = competence_services.contact_add(actor=coordinator, profile=objs["profile"], data={"name": "Dr. Muster"})
+    objs["profile_member"] = competence_services.member_add(
+        actor=coordinator, profile=objs["profile"], user=UserFactory(role="competence")
+    )
     return users, objs | {"figures": figures, "holding": holding, "note": note}
 
 
@@ -210,6 +236,9 @@ def _kwargs(name: str, objs: dict) -> dict:
         "task_id": objs["task"].pk,
         "activity_id": objs["activity"].pk,
         "attachment_id": objs["attachment"].pk,
+        "profile_id": objs["profile"].pk,
+        "profile_contact_id": objs["profile_contact"].pk,
+        "member_id": objs["profile_member"].pk,
     }
     return {k: mapping[k] for k in params}
 

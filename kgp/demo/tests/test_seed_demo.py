@@ -23,6 +23,7 @@ from kgp.assessment.queries import comparison
 from kgp.catalogue.models import Module, Offer
 from kgp.companies.demo import DEMO_DOMAIN
 from kgp.companies.models import Company, Topic
+from kgp.competences.models import CompetenceProfile, ProfileMember
 from kgp.core.models import AuditLogEntry
 from kgp.deminimis.models import AidGrant
 from kgp.journey import access as journey_access
@@ -126,11 +127,14 @@ def test_seed_demo_fills_the_region_once():
     _check_appointments()
     _check_journey()
     _check_demo_addresses()
+    competences = CompetenceProfile.objects.count()
+    assert competences >= 30 and ProfileMember.objects.filter(user__email=f"kompetenz@{DEMO_DOMAIN}").exists()
     counts = (
         Offer.objects.count(), CheckResult.objects.count(), Request.objects.count(), Company.objects.count(), grants.count(),
         *_journey_counts(),
     )  # fmt: skip
     call_command("seed_demo", stdout=StringIO())  # a second run adds nothing
+    assert CompetenceProfile.objects.count() == competences
     assert (
         Offer.objects.count(), CheckResult.objects.count(), Request.objects.count(), Company.objects.count(), grants.count(),
         *_journey_counts(),

@@ -25,6 +25,7 @@ from kgp.companies import services
 from kgp.companies.demo import (
     COMPANY_USER_EMAIL,
     DEMO_COMPANY_COUNT,
+    DEMO_DOMAIN,
     DEMO_PASSWORD,
     DEMO_SEED,
     DEMO_USERS,
@@ -35,6 +36,7 @@ from kgp.companies.demo import (
     ensure_demo_users,
 )
 from kgp.companies.models import Company, CompanyMembership, Consent, Topic
+from kgp.competences.demo import seed_competences
 from kgp.deminimis.demo import seed_aid
 from kgp.journey.demo import seed_journey
 from kgp.requests.demo import seed_requests
@@ -63,6 +65,7 @@ class Command(BaseCommand):
             users, created_users = ensure_demo_users()
             created, skipped = self._companies(users, seed=seed, count=companies)
             offers = seed_offers(rng_seed=seed)
+            competences = seed_competences(rng_seed=seed, member=users.get(f"kompetenz@{DEMO_DOMAIN}"))
             demo_companies = list(Company.objects.filter(is_active=True).order_by("pk"))
             # Check results are not matched on a second run: only a database without any gets them.
             results = [] if CheckResult.objects.exists() else seed_check_results(companies=demo_companies[::2], rng_seed=seed)
@@ -75,6 +78,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo data: {len(created_users)} of {len(DEMO_USERS)} logins created, "
                 f"{created} companies created, {skipped} existed already, {len(offers)} offers, "
+                f"{len(competences)} competence profiles, "
                 f"{len(results)} check results, {len(requests)} requests, {len(grants)} de-minimis grants, "
                 f"{len(journey.cases)} cases with {journey.activities} activities and {journey.tasks} tasks, "
                 f"{len(appointments.slots)} slots and {len(appointments.bookings)} bookings added "

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CompetencesConfig(AppConfig):
+    name = "kgp.competences"
+    label = "competences"
