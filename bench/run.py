@@ -194,6 +194,12 @@ def main_parent(args: argparse.Namespace) -> int:
                 print(f"\n=== postgresql skipped: {why}")
                 continue
         results[label] = run_worker(label, url, args)
+    # The matching engine (issue 5) needs no database: quality on the labelled sample and query
+    # latency with 10,000 synthetic profiles, in this process.
+    import matching_bench
+
+    print("\n=== matching engine", flush=True)
+    results["matching"] = matching_bench.run()
     results["generated_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     if hasattr(os, "getloadavg"):  # other work on the machine makes the timings noisy
         results["machine"]["load_average_after"] = [round(v, 2) for v in os.getloadavg()]
@@ -204,6 +210,12 @@ def main_parent(args: argparse.Namespace) -> int:
     for label in targets:
         for line in summary_lines(label, results[label]):
             print(line)
+    quality, latency = results["matching"]["quality"], results["matching"]["latency"]
+    print(
+        f"matching engine: sample nDCG@5 {quality['ndcg@5']:.3f}, recall@10 {quality['recall@10']:.3f}; "
+        f"{latency['profiles']} profiles: query p50 {latency['query_ms']['p50']} ms, p95 {latency['query_ms']['p95']} ms "
+        f"(target {latency['target_p95_ms']} ms)"
+    )
     print(f"Written to {RESULTS.relative_to(ROOT)}")
     # Errors, responses other than 200 and query counts that grow are failures; a missed timing
     # target only with --strict (wall-clock times on a shared machine are noisy).
