@@ -70,6 +70,7 @@ class Case(models.Model):
             # The pipeline board reads each stage's longest-silent cases in index order.
             models.Index(fields=["organisation", "stage", "last_activity_on", "id"], name="case_board_idle"),
             models.Index(fields=["stage", "last_activity_on", "id"], name="case_stage_idle"),
+            models.Index(fields=["consultant", "stage", "last_activity_on", "id"], name="case_consultant_stage_idle"),
             models.Index(fields=["consultant", "last_activity_on"], name="case_consultant_idle"),
             models.Index(fields=["company", "-opened_at"], name="case_company"),
         ]
