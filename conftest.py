@@ -51,3 +51,13 @@ def company_user(db, company):
 def _private_media(settings, tmp_path_factory):
     """Uploaded attachments go to a temporary directory, never into the checkout."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private")
+
+
+@pytest.fixture(autouse=True)
+def _match_index_reset():
+    """Each test starts with empty matching indexes (they are per process and follow the database)."""
+    from kgp.connect import search
+
+    search.reset()
+    yield
+    search.reset()

@@ -14,11 +14,19 @@ answers) the script
 4. checks that the number of queries does not depend on the page, the page size or the result size;
 5. runs the catalogue part (catalogue_bench.py) and the journey part (journey_bench.py: 60,000 cases and
    1,000,000 activities, reused like the companies; the company page of the company with the most
-   activities and of a typical one, the pipeline board; target p95 < 200 ms, constant query counts).
+   activities and of a typical one, the pipeline board; target p95 < 200 ms, constant query counts);
+6. runs the competence matching API part (competence_match_bench.py: 10,000 competence profiles
+   written with bulk_create, `GET /api/v1/competences/match` for N >= 200 varied needs with a city,
+   the index build apart, one incremental profile update; target p95 < 50 ms);
+7. runs the events part (events_bench.py): registration throughput through the API under concurrent
+   load (PostgreSQL: 1, 8 and 32 threads; SQLite: one), with a check that no event is overbooked, and
+   the public event list with 5,000 events (API and portal), median/p95 and constant query counts.
 
 Each database runs in its own subprocess with its DATABASE_URL. Results go to bench/results.json;
 see bench/README.md. Options: --only sqlite|postgresql, --n 30, --companies 100000, --cases 60000,
---activities 1000000 (0: no journey part), --regenerate, --strict.
+--activities 1000000 (0: no journey part), --match-profiles 10000 (0: no competence matching part),
+--match-queries 300, --match-only (only the competence matching part), --events 5000 (0: no events part),
+--events-only (only the events part), --regenerate, --strict.
 """
 
 from __future__ import annotations
@@ -99,6 +107,10 @@ def run_worker(label: str, url: str, args: argparse.Namespace) -> dict[str, Any]
         cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", label, "--out", str(out),
                "--n", str(args.n), "--companies", str(args.companies), "--cases", str(args.cases),
                "--activities", str(args.activities)]  # fmt: skip
+        cmd += ["--match-profiles", str(args.match_profiles), "--match-queries", str(args.match_queries)]
+        if args.match_only:
+            cmd.append("--match-only")
+        cmd += ["--events", str(args.events)] + (["--events-only"] if args.events_only else [])
         if args.regenerate:
             cmd.append("--regenerate")
         print(f"\n=== {label}", flush=True)
@@ -111,6 +123,11 @@ def run_worker(label: str, url: str, args: argparse.Namespace) -> dict[str, Any]
 def summary_lines(label: str, result: dict[str, Any]) -> list[str]:
     if "skipped" in result or "error" in result:
         return [f"{label}: {result.get('skipped') or result.get('error')}"]
+    if "scenarios" not in result:  # --match-only, --events-only
+        return [
+            f"{label} ({result['database_version']}):", *match_lines(result.get("competence_match")),
+            *events_lines(result.get("events")),
+        ]  # fmt: skip
     gen = result["generate_synthetic"]
     how = "reused database" if gen["reused"] else "generated now"
     lines = [
@@ -157,7 +174,44 @@ def summary_lines(label: str, result: dict[str, Any]) -> list[str]:
             + ", ".join(f"{k} {v['queries']}" for k, v in counts["urls"].items())
             + f" -> {'constant' if journey['constant_queries'] else 'NOT constant: ' + str(counts['checks'])}"
         )
+    return lines + match_lines(result.get("competence_match")) + events_lines(result.get("events"))
+
+
+def events_lines(events: dict[str, Any] | None) -> list[str]:
+    if not events:
+        return []
+    reg, listing, data = events["registration"], events["list"], events["data"]
+    lines = [f"  events: registration throughput through the API ({reg['note']}):"]
+    for run in reg["runs"]:
+        lines.append(
+            f"  {str(run['threads']) + ' thread(s), ' + str(run['registrations']) + ' registrations':40} "
+            f"{run['registrations_per_s']:7.1f} /s  p50 {run['latency_ms']['p50']:7.1f} ms  p95 {run['latency_ms']['p95']:7.1f} ms  "
+            f"overbooking check {'OK' if run['ok'] else 'FAILED'}"
+        )
+    lines.append(f"  events: list with {data['events']} events ({data['past']} past), {data['registrations']} registrations:")
+    for name, s in listing["scenarios"].items():
+        lines.append(f"  {name:40} median {s['median_ms']:7.1f} ms  p95 {s['p95_ms']:7.1f} ms  {s['queries']:3} queries")
+    counts = listing["query_counts"]
+    lines.append(
+        "  events queries by page/filter: "
+        + ", ".join(f"{k} {v['queries']}" for k, v in counts["urls"].items())
+        + f" -> {'constant' if counts['constant'] else 'NOT constant: ' + str(counts['checks'])}"
+    )
     return lines
+
+
+def match_lines(match: dict[str, Any] | None) -> list[str]:
+    if not match:
+        return []
+    q, upd = match["query_ms"], match["update"]
+    return [
+        f"  competence match API, {match['data']['published_profiles']} published profiles "
+        f"(written in {match['generate']['seconds']:.1f} s); index build (first request) {match['index']['first_request_s']:.1f} s",
+        f"  {'match (' + str(match['queries']) + ' needs with city)':40} median {q['p50']:7.1f} ms  p95 {q['p95']:7.1f} ms  "
+        f"{match['sql_queries_per_request']:3} queries  {match['result'].upper()} (target p95 < {match['target_p95_ms']:.0f} ms)",
+        f"  one profile updated: {upd['profile_update_ms']:.1f} ms, next search {upd['next_search_ms']:.1f} ms, "
+        f"{upd['re_analysed_total']} documents re-analysed, index rebuilt: {upd['rebuilt']}",
+    ]
 
 
 def main_parent(args: argparse.Namespace) -> int:
@@ -180,6 +234,9 @@ def main_parent(args: argparse.Namespace) -> int:
             "seed": SEED,
             "journey_cases": args.cases,
             "journey_activities": args.activities,
+            "match_profiles": args.match_profiles,
+            "match_queries": args.match_queries,
+            "events": args.events,
         },
         "targets": {"p95_ms": TARGET_P95_MS},
     }
@@ -196,10 +253,11 @@ def main_parent(args: argparse.Namespace) -> int:
         results[label] = run_worker(label, url, args)
     # The matching engine (issue 5) needs no database: quality on the labelled sample and query
     # latency with 10,000 synthetic profiles, in this process.
-    import matching_bench
+    if not (args.match_only or args.events_only):
+        import matching_bench
 
-    print("\n=== matching engine", flush=True)
-    results["matching"] = matching_bench.run()
+        print("\n=== matching engine", flush=True)
+        results["matching"] = matching_bench.run()
     results["generated_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     if hasattr(os, "getloadavg"):  # other work on the machine makes the timings noisy
         results["machine"]["load_average_after"] = [round(v, 2) for v in os.getloadavg()]
@@ -210,12 +268,13 @@ def main_parent(args: argparse.Namespace) -> int:
     for label in targets:
         for line in summary_lines(label, results[label]):
             print(line)
-    quality, latency = results["matching"]["quality"], results["matching"]["latency"]
-    print(
-        f"matching engine: sample nDCG@5 {quality['ndcg@5']:.3f}, recall@10 {quality['recall@10']:.3f}; "
-        f"{latency['profiles']} profiles: query p50 {latency['query_ms']['p50']} ms, p95 {latency['query_ms']['p95']} ms "
-        f"(target {latency['target_p95_ms']} ms)"
-    )
+    if "matching" in results:
+        quality, latency = results["matching"]["quality"], results["matching"]["latency"]
+        print(
+            f"matching engine: sample nDCG@5 {quality['ndcg@5']:.3f}, recall@10 {quality['recall@10']:.3f}; "
+            f"{latency['profiles']} profiles: query p50 {latency['query_ms']['p50']} ms, p95 {latency['query_ms']['p95']} ms "
+            f"(target {latency['target_p95_ms']} ms)"
+        )
     print(f"Written to {RESULTS.relative_to(ROOT)}")
     # Errors, responses other than 200 and query counts that grow are failures; a missed timing
     # target only with --strict (wall-clock times on a shared machine are noisy).
@@ -223,6 +282,17 @@ def main_parent(args: argparse.Namespace) -> int:
     for label in targets:
         result = results[label]
         if "error" in result:
+            failed.append(label)
+            continue
+        events = result.get("events")
+        if events is not None and not (
+            events["registration"]["ok"]
+            and events["list"]["query_counts"]["constant"]
+            and all(s["status"] == [200] for s in events["list"]["scenarios"].values())
+        ):
+            failed.append(label)
+        match = result.get("competence_match")
+        if match is not None and (match["status"] != [200] or (args.strict and match["result"] != "pass")):
             failed.append(label)
         elif "scenarios" in result:
             statuses_ok = all(s["status"] == [200] for s in result["scenarios"].values())
@@ -303,6 +373,24 @@ def main_worker(args: argparse.Namespace) -> int:
         call_command("migrate", verbosity=0, interactive=False)
 
     migrate()
+    sys.path.insert(0, str(ROOT / "bench"))
+    if args.match_only:
+        import competence_match_bench
+
+        print("Competence matching API:", flush=True)
+        result = {"competence_match": competence_match_bench.measure(args.match_queries, percentile=percentile,
+                                                                     profiles=args.match_profiles)}  # fmt: skip
+        result["database_version"] = database_version()
+        Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+        return 0
+    if args.events_only:
+        import events_bench
+
+        print("Events (registration throughput, event list):", flush=True)
+        result = {"events": events_bench.measure(args.n, percentile=percentile, warmup=WARMUP, events=args.events)}
+        result["database_version"] = database_version()
+        Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+        return 0
     reused, seconds = synthetic_marker(args.companies)
     if args.regenerate or not reused:
         connections.close_all()
@@ -323,7 +411,6 @@ def main_worker(args: argparse.Namespace) -> int:
         print(f"Reusing the database with {args.companies} synthetic companies (seed {SEED}).", flush=True)
 
     result = measure(args.n)
-    sys.path.insert(0, str(ROOT / "bench"))
     import catalogue_bench
 
     print("Catalogue and Transformations-Check:", flush=True)
@@ -334,6 +421,18 @@ def main_worker(args: argparse.Namespace) -> int:
         print("Company journey (timeline and pipeline board):", flush=True)
         data = journey_bench.ensure_data(cases=args.cases, activities=args.activities)
         result["journey"] = journey_bench.measure(args.n, percentile=percentile, warmup=WARMUP, users=bench_users(), data=data)
+    if args.match_profiles:
+        import competence_match_bench
+
+        print("Competence matching API:", flush=True)
+        result["competence_match"] = competence_match_bench.measure(
+            args.match_queries, percentile=percentile, profiles=args.match_profiles
+        )
+    if args.events:
+        import events_bench
+
+        print("Events (registration throughput, event list):", flush=True)
+        result["events"] = events_bench.measure(args.n, percentile=percentile, warmup=WARMUP, events=args.events)
     result["generate_synthetic"] = {"seconds": round(seconds, 1), "reused": reused}
     result["database_version"] = database_version()
     Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -471,6 +570,14 @@ def main() -> int:
     parser.add_argument("--companies", type=int, default=100_000)
     parser.add_argument("--cases", type=int, default=60_000, help="journey: cases (bench/journey_bench.py)")
     parser.add_argument("--activities", type=int, default=1_000_000, help="journey: activities; 0 leaves the journey part out")
+    parser.add_argument("--match-profiles", type=int, default=10_000,
+                        help="competence matching API: profiles (bench/competence_match_bench.py); 0 leaves the part out")
+    parser.add_argument("--match-queries", type=int, default=300, help="competence matching API: timed searches")
+    parser.add_argument("--match-only", action="store_true",
+                        help="only the competence matching API part (no companies, catalogue, journey or engine part)")
+    parser.add_argument("--events", type=int, default=5_000, help="events of the event list (bench/events_bench.py); 0 leaves the part out")
+    parser.add_argument("--events-only", action="store_true",
+                        help="only the events part (no companies, catalogue, journey, matching or engine part)")
     parser.add_argument("--regenerate", action="store_true", help="regenerate the data even if it could be reused")
     parser.add_argument("--strict", action="store_true", help="exit non-zero when a timing target is missed")
     parser.add_argument("--worker", help=argparse.SUPPRESS)

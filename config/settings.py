@@ -6,6 +6,7 @@ See docs/configuration.md for every variable.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -98,6 +99,8 @@ INSTALLED_APPS = [
     "kgp.appointments",
     "kgp.journey",
     "kgp.competences",
+    "kgp.connect",
+    "kgp.events",
     "kgp.demo",
     # audience apps
     "kgp.web",
@@ -270,6 +273,20 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(IMPORT_MAX_BYTES, ATTACHMENT_MAX_BYTES) + 1024 * 1024
+
+# Matching: an optional dense re-ranker, a local sentence-transformers model directory (off when empty).
+MATCH_RERANKER_MODEL = env("MATCH_RERANKER_MODEL", "")
+# Build the matching indexes in the background when a web server process starts (config/wsgi.py).
+MATCH_WARM_ON_START = env_bool("MATCH_WARM_ON_START", True)
+
+# Events: how long a freed seat is held for the first on the waiting list, and the funding notice
+# printed on the participant lists for the funding body.
+EVENT_OFFER_HOURS = env_int("EVENT_OFFER_HOURS", 48)
+EVENT_FUNDING_NOTICE = env(
+    "EVENT_FUNDING_NOTICE",
+    "Diese Veranstaltung wird im Projekt „Kompetenzregion für grüne Produktion“ aus Mitteln des Europäischen "
+    "Fonds für regionale Entwicklung (EFRE) und des Landes Nordrhein-Westfalen gefördert.",
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Security. Safe by default; DEBUG (make run) relaxes what needs HTTPS.
@@ -308,6 +325,27 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# The competence map's background tiles (docs/configuration.md). Without a tile URL the map shows its
+# markers on a plain background, and the browser requests nothing from another host. With one, the map
+# page's Content-Security-Policy allows images from that one origin (MAP_TILE_ORIGIN).
+MAP_TILE_URL = env("MAP_TILE_URL")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION")
+MAP_TILE_ORIGIN = ""
+if MAP_TILE_URL:
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(MAP_TILE_URL)
+    if (
+        _tiles.scheme not in ({"https", "http"} if DEBUG else {"https"})
+        or not re.fullmatch(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?", _tiles.netloc)  # one host: no {s}, no user
+        or not all(p in MAP_TILE_URL for p in ("{z}", "{x}", "{y}"))
+    ):
+        raise ImproperlyConfigured(
+            "MAP_TILE_URL must be an https URL on one fixed host with {z}, {x} and {y}, "
+            f"e.g. https://tiles.example.org/{{z}}/{{x}}/{{y}}.png, not {MAP_TILE_URL!r}"
+        )
+    MAP_TILE_ORIGIN = f"{_tiles.scheme}://{_tiles.netloc.lower()}"
 
 LOGGING = {
     "version": 1,

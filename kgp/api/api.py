@@ -13,7 +13,11 @@ from ninja.renderers import JSONRenderer
 from .appointments import router as appointments_router
 from .check import router as check_router
 from .companies import router as companies_router
+from .competences import router as competences_router
+from .connect import introductions_router, needs_router
 from .errors import install_error_handlers
+from .events import me_router as events_me_router
+from .events import router as events_router
 from .journey import activities_router, cases_router
 from .offers import router as offers_router
 
@@ -50,3 +54,8 @@ api.add_router("/check", check_router)
 api.add_router("/slots", appointments_router)
 api.add_router("/cases", cases_router)
 api.add_router("/activities", activities_router)
+api.add_router("/competences", competences_router)
+api.add_router("/needs", needs_router)
+api.add_router("/introductions", introductions_router)
+api.add_router("/events", events_router)
+api.add_router("/me", events_me_router)

@@ -3,8 +3,10 @@ from django.urls import path
 from . import (
     urls_appointments,
     urls_competences,
+    urls_connect,
     urls_deminimis,
     urls_digest,
+    urls_events,
     urls_journey,
     urls_offers,
     urls_questionnaires,
@@ -43,3 +45,5 @@ urlpatterns += urls_deminimis.urlpatterns + urls_journey.urlpatterns
 urlpatterns += urls_appointments.urlpatterns
 urlpatterns += urls_digest.urlpatterns
 urlpatterns += urls_competences.urlpatterns
+urlpatterns += urls_connect.urlpatterns
+urlpatterns += urls_events.urlpatterns

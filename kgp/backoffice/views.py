@@ -24,6 +24,7 @@ from kgp.companies.models import Company, CompanyMembership, Consent, SizeClass,
 from kgp.companies.queries import company_timeline
 from kgp.core.errors import ServiceError
 from kgp.core.models import AuditLogEntry
+from kgp.events import queries as event_queries
 from kgp.journey import queries as journey_queries
 from kgp.organisations.models import Municipality, Organisation
 
@@ -139,7 +140,11 @@ def _render_detail(
             "timeline": company_timeline(
                 company,
                 limit=50,
-                extra_sources=(*journey_queries.TIMELINE_SOURCES, *appointment_queries.TIMELINE_SOURCES),
+                extra_sources=(
+                    *journey_queries.TIMELINE_SOURCES,
+                    *appointment_queries.TIMELINE_SOURCES,
+                    *event_queries.TIMELINE_SOURCES,
+                ),
             ),
             "cases": company.cases.select_related("stage", "consultant", "organisation").order_by("-opened_at", "-id")[:20],
             "consent_form": ConsentForm(

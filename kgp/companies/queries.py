@@ -34,6 +34,7 @@ DUPLICATE_AUDIT = (
     | Q(object_type="journey.stagechange")
     | Q(object_type="journey.case", action="update", changes__has_key="stage")
     | Q(object_type="appointments.booking", action="create")
+    | Q(object_type="events.registration", action="update", changes__has_key="event")  # a check-in
 )
 
 

@@ -139,6 +139,8 @@ class CompetenceProfile(models.Model):
             models.Index(fields=["status", "kind", "institution"], name="competence_status_kind"),
             models.Index(fields=["status", "municipality", "institution"], name="competence_status_muni"),
             models.Index(fields=["reviewed_on"], name="competence_reviewed_on"),
+            # The matching index asks for the newest change before every search.
+            models.Index(fields=["updated_at"], name="competence_updated_at"),
         ]
         verbose_name = _("competence profile")
         verbose_name_plural = _("competence profiles")

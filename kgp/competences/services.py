@@ -51,6 +51,8 @@ CONTACT_FIELDS = ("name", "role", "email", "phone", "is_public")
 
 EXTERNAL_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 EXTERNAL_ID_MAX = 100
+# Addresses that are pages, not profiles: /kompetenzen/karte/ (the map view), /api/v1/competences/match.
+RESERVED_IDS = frozenset({"karte", "match"})
 NAME_MAX = 200
 DESCRIPTION_MIN = 100
 DESCRIPTION_MAX = 4000
@@ -107,6 +109,8 @@ def profile_problems(profile: CompetenceProfile) -> list[tuple[str, str]]:
             _("The identifier may contain only lower-case letters a–z, digits and single hyphens (at most %(n)d characters).")
             % {"n": EXTERNAL_ID_MAX},
         ))  # fmt: skip
+    elif ext in RESERVED_IDS:
+        problems.append(("external_id", _("This identifier is reserved for a page of the portal. Please choose another one.")))
     if not profile.kind:
         problems.append(("kind", _("Please choose the kind of competence holder.")))
     elif profile.kind not in Kind.values:

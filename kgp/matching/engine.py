@@ -502,6 +502,11 @@ class Index:
         idx = self._by_id.get(doc_id)
         return self._entries[idx].doc if idx is not None else None  # type: ignore[union-attr]
 
+    def ids(self) -> list[str]:
+        """The ids of the indexed documents."""
+        with self._lock:
+            return list(self._by_id)
+
     def stats(self) -> dict[str, int]:
         return {
             "documents": len(self._by_id),

@@ -63,6 +63,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "log_retention_days": settings.SERVER_LOG_RETENTION_DAYS,
             "cookies": _cookies(),
             "notice_date": PRIVACY_NOTICE_DATE,
+            "map_tile_origin": getattr(settings, "MAP_TILE_ORIGIN", ""),
         },
     )
 

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from . import legal, urls_appointments, urls_catalogue, urls_check, urls_competences, urls_deminimis, urls_package, views
+from . import (
+    legal,
+    urls_appointments,
+    urls_catalogue,
+    urls_check,
+    urls_competences,
+    urls_connect,
+    urls_deminimis,
+    urls_events,
+    urls_package,
+    views,
+)
 
 app_name = "web"
 
@@ -18,3 +29,5 @@ urlpatterns += urls_catalogue.urlpatterns + urls_check.urlpatterns + urls_packag
 urlpatterns += urls_deminimis.urlpatterns
 urlpatterns += urls_appointments.urlpatterns
 urlpatterns += urls_competences.urlpatterns
+urlpatterns += urls_connect.urlpatterns
+urlpatterns += urls_events.urlpatterns

@@ -6,6 +6,7 @@ from . import views_competences as v
 
 urlpatterns = [
     path("kompetenzen/", v.competence_list, name="competence_list"),
+    path("kompetenzen/karte/", v.competence_map, name="competence_map"),  # before the profiles: "karte" is reserved
     path("kompetenzen/<slug:external_id>/", v.competence_detail, name="competence_detail"),
     path("portal/kompetenzprofil/", v.portal_competences, name="portal_competences"),
     path("portal/kompetenzprofil/<int:profile_id>/", v.portal_competence_edit, name="portal_competence_edit"),

@@ -1,5 +1,5 @@
-"""Public portal: the competence map (/kompetenzen/, /kompetenzen/<external_id>/) and the competence
-holders' self-service (/portal/kompetenzprofil/).
+"""Public portal: the competence map (/kompetenzen/ as a list, /kompetenzen/karte/ on a map,
+/kompetenzen/<external_id>/) and the competence holders' self-service (/portal/kompetenzprofil/).
 
 The map is open to everyone and shows published profiles only (drafts answer 404); contact details
 appear only for contact persons marked public. Competence-holder users edit the profiles they are
@@ -8,17 +8,20 @@ members of; any other profile id answers 404.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kgp.accounts.models import User
-from kgp.competences import access, services
+from kgp.competences import access, queries, services
 from kgp.competences.filters import ProfileFilter
 from kgp.competences.forms import ContactForm, ProfileForm
 from kgp.competences.models import CompetenceProfile, Kind, SubjectArea, TransferFormat, review_cutoff
@@ -27,6 +30,7 @@ from kgp.organisations.models import Municipality
 
 PER_PAGE = 20
 RESULTS_ID = "competence-results"
+MAP_PROFILES_PER_MUNICIPALITY = 10  # the map's popups and table name at most this many per municipality
 
 
 # --- public map -------------------------------------------------------------------------------
@@ -43,6 +47,7 @@ def competence_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "filter": flt,
         "query": query.urlencode(),
+        "view": "list",
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "kinds": Kind.choices,
         "formats": TransferFormat.choices,
@@ -53,6 +58,82 @@ def competence_list(request: HttpRequest) -> HttpResponse:
     }
     template = "web/competences/_results.html" if partial else "web/competences/list.html"
     return render(request, template, context)
+
+
+def competence_map(request: HttpRequest) -> HttpResponse:
+    """The same filtered result as the list, per municipality: a Leaflet map (progressive enhancement,
+    its data in a json_script) above a table of the same data that works without JavaScript or tiles."""
+    flt = ProfileFilter.from_params(request.GET)
+    municipalities = list(Municipality.objects.order_by("name"))
+    groups = queries.by_municipality(
+        flt.apply(access.public_profiles()), municipalities, limit=MAP_PROFILES_PER_MUNICIPALITY
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    rows = [(g, _list_url(query, g.municipality.key)) for g in groups]
+    context = {
+        "filter": flt,
+        "query": query.urlencode(),
+        "view": "map",
+        "rows": rows,
+        "total": sum(g.count for g in groups),
+        "map_data": _map_data(rows, municipalities),
+        "has_tiles": bool(settings.MAP_TILE_URL),
+        "kinds": Kind.choices,
+        "formats": TransferFormat.choices,
+        "areas": SubjectArea.objects.all(),
+        "municipalities": municipalities,
+    }
+    response = render(request, "web/competences/map.html", context)
+    if settings.MAP_TILE_ORIGIN:
+        response._csp_update = {"img-src": [settings.MAP_TILE_ORIGIN]}  # type: ignore[attr-defined]  # this page only
+    return response
+
+
+def _list_url(query: QueryDict, municipality_key: str) -> str:
+    """The list with the same filters, narrowed to one municipality."""
+    params = query.copy()
+    params["municipality"] = municipality_key
+    return f"{reverse('web:competence_list')}?{params.urlencode()}"
+
+
+def _map_data(rows: list[tuple[queries.MunicipalityGroup, str]], municipalities: list[Municipality]) -> dict[str, object]:
+    """What competence-map.js draws, with its texts already translated."""
+    lats = [float(m.lat) for m in municipalities] or [51.5]
+    lons = [float(m.lon) for m in municipalities] or [7.5]
+    markers = []
+    for g, list_url in rows:
+        label = ngettext(
+            "%(name)s: %(n)s competence holder", "%(name)s: %(n)s competence holders", g.count
+        ) % {"name": g.municipality.name, "n": g.count}
+        more = None
+        if g.more:
+            text = ngettext(
+                "%(n)s more competence holder in the list", "%(n)s more competence holders in the list", g.more
+            ) % {"n": g.more}
+            more = {"text": text, "url": list_url}
+        markers.append(
+            {
+                "name": g.municipality.name,
+                "lat": float(g.municipality.lat),
+                "lon": float(g.municipality.lon),
+                "count": g.count,
+                "label": label,
+                "profiles": [
+                    {"name": p.name, "url": reverse("web:competence_detail", args=[p.external_id])} for p in g.profiles
+                ],
+                "more": more,
+            }
+        )
+    tiles = None
+    if settings.MAP_TILE_URL:
+        tiles = {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}
+    return {
+        "bounds": [[min(lats), min(lons)], [max(lats), max(lons)]],
+        "tiles": tiles,
+        "markers": markers,
+        "text": {"zoomIn": _("Zoom in"), "zoomOut": _("Zoom out"), "close": _("Close")},
+    }
 
 
 def competence_detail(request: HttpRequest, external_id: str) -> HttpResponse:

@@ -20,7 +20,9 @@ from kgp.assessment.models import Questionnaire
 from kgp.backoffice import urls as backoffice_urls
 from kgp.companies.models import CompanyImport, CompanyMembership, Holding, Note, YearlyFigures
 from kgp.competences import services as competence_services
+from kgp.connect import services as connect_services
 from kgp.deminimis import services as deminimis_services
+from kgp.events import services as event_services
 from kgp.journey import services as journey_services
 from kgp.testing.factories import ContactFactory, OfferFactory, RequestFactory, UserFactory, org
 
@@ -125,6 +127,42 @@ MATRIX: dict[str, tuple[str, tuple[object, ...]]] = {
     "competence_contact_delete": ("post", (LOGIN, 404, 302, 302, 403, 302)),
     "competence_member_add": ("post", (LOGIN, 404, 400, 400, 403, 400)),
     "competence_member_remove": ("post", (LOGIN, 404, 302, 302, 403, 302)),
+    # Events: a published Dortmund event starting in two hours, with one registration. All staff read the
+    # event; its participants (lists, check-in, exports, feedback) only Dortmund and the coordination
+    # (another agency: 404); changes need a Dortmund editor or the coordination (another agency's editor
+    # on the visible event: 403; on participants: 404). Empty forms: 400; no-shows before the start: 400.
+    "event_list": ("get", (LOGIN, 404, 200, 200, 200, 200)),
+    "event_create": ("get", (LOGIN, 404, 200, 200, 403, 200)),
+    "event_detail": ("get", (LOGIN, 404, 200, 200, 200, 200)),
+    "event_edit": ("get", (LOGIN, 404, 200, 403, 403, 200)),
+    "event_status": ("post", (LOGIN, 404, 302, 403, 403, 302)),
+    "event_participants": ("get", (LOGIN, 404, 200, 404, 200, 200)),
+    "event_participant_add": ("post", (LOGIN, 404, 400, 404, 403, 400)),
+    "event_registration": ("get", (LOGIN, 404, 200, 404, 200, 200)),
+    "event_registration_cancel": ("post", (LOGIN, 404, 302, 404, 403, 302)),
+    "event_registration_link": ("post", (LOGIN, 404, 400, 404, 403, 400)),
+    "event_checkin": ("get", (LOGIN, 404, 200, 404, 200, 200)),
+    "event_checkin_toggle": ("post", (LOGIN, 404, 302, 404, 403, 302)),
+    "event_no_shows": ("post", (LOGIN, 404, 400, 404, 403, 400)),
+    "event_export_csv": ("get", (LOGIN, 404, 200, 404, 200, 200)),
+    "event_export_xlsx": ("get", (LOGIN, 404, 200, 404, 200, 200)),
+    "event_participant_list_pdf": ("get", (LOGIN, 404, 200, 404, 200, 200)),
+    "event_feedback": ("get", (LOGIN, 404, 200, 404, 200, 200)),
+    # Connect: a need and an introduction of the unshared Dortmund company, owned by Dortmund. Proposing
+    # without a chosen suggestion goes back to the need; recording an answer with an empty form: 400.
+    # The synonym list: the network coordination only.
+    "need_list": ("get", (LOGIN, 404, 200, 200, 200, 200)),
+    "need_create": ("get", (LOGIN, 404, 200, 404, 403, 200)),
+    "need_detail": ("get", (LOGIN, 404, 200, 404, 200, 200)),
+    "need_edit": ("get", (LOGIN, 404, 200, 404, 403, 200)),
+    "need_status": ("post", (LOGIN, 404, 302, 404, 403, 302)),
+    "introduction_propose": ("get", (LOGIN, 404, 302, 404, 403, 302)),
+    "introduction_list": ("get", (LOGIN, 404, 200, 200, 200, 200)),
+    "introduction_detail": ("get", (LOGIN, 404, 200, 404, 200, 200)),
+    "introduction_decide": ("post", (LOGIN, 404, 400, 404, 403, 400)),
+    "introduction_withdraw": ("post", (LOGIN, 404, 302, 404, 403, 302)),
+    "company_profile_edit": ("get", (LOGIN, 404, 200, 404, 403, 200)),
+    "synonyms": ("get", (LOGIN, 404, 403, 403, 403, 200)),
 }
 
 POST_DATA = {
@@ -136,6 +174,9 @@ POST_DATA = {
     "case_stage": {"stage": "support"},
     "appointment_booking_cancel": {"reason": "Beraterin erkrankt"},
     "competence_status": {"status": "draft"},
+    "event_status": {"status": "cancelled", "reason": "Der Referent ist erkrankt."},
+    "event_registration_cancel": {"reason": "Telefonisch abgesagt"},
+    "need_status": {"status": "closed"},
 }
 
 
@@ -208,6 +249,22 @@ def cast(company, company_user, consultant, other_consultant, readonly, coordina
     objs["profile_member"] = competence_services.member_add(
         actor=coordinator, profile=objs["profile"], user=UserFactory(role="competence")
     )
+    objs["need"] = connect_services.need_create(
+        actor=consultant, company=company, title="Abwärme nutzen", text="Wir suchen Hilfe bei der Nutzung der Abwärme."
+    )
+    objs["introduction"] = connect_services.introduction_propose(
+        actor=consultant, company=company, profile=objs["profile"], need=objs["need"], message="Passt gut zum Bedarf."
+    )
+    starts = timezone.now() + datetime.timedelta(hours=2)
+    objs["event"] = event_services.event_create(
+        actor=consultant, organisations=[org("dortmund")], data={
+            "title": "Abwärme nutzen", "kind": "information", "summary": "Praxisabend", "starts_at": starts,
+            "ends_at": starts + datetime.timedelta(hours=2), "venue": "Technologiezentrum", "capacity": 20, "status": "published",
+        },
+    )  # fmt: skip
+    objs["registration"] = event_services.registration_create(
+        event=objs["event"], email="gast@example.org", first_name="Greta", last_name="Gast", company_name="Gastbetrieb", actor=consultant
+    )
     return users, objs | {"figures": figures, "holding": holding, "note": note}
 
 
@@ -239,6 +296,10 @@ def _kwargs(name: str, objs: dict) -> dict:
         "profile_id": objs["profile"].pk,
         "profile_contact_id": objs["profile_contact"].pk,
         "member_id": objs["profile_member"].pk,
+        "event_id": objs["event"].pk,
+        "registration_id": objs["registration"].pk,
+        "need_id": objs["need"].pk,
+        "introduction_id": objs["introduction"].pk,
     }
     return {k: mapping[k] for k in params}
 

@@ -34,6 +34,17 @@ EXTRA_LABELS = {
     "activity": _("Activity"),
     "aid_grant": _("De-minimis aid"),
     "done": _("Done"),
+    "event": _("Event"),
+    "name": _("Name"),
+    "no_shows": _("Did not attend"),
+    "organisations": _("Organising agencies"),
+    "target": _("Introduced to"),
+    "need": _("Need"),
+    "groups": _("Synonym groups"),
+    "note": _("Note"),
+    "on_behalf": _("Recorded on behalf of the side"),
+    "company_decision": _("Answer of the company"),
+    "target_decision": _("Answer of the contacted side"),
 }
 
 

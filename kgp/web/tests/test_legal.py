@@ -221,3 +221,12 @@ def test_legal_pages_load_nothing_from_elsewhere(client, name):
     assert not re.search(r'<link[^>]+href="https?://', body)
     assert "<script>" not in body and "<style" not in body and " style=" not in body
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_privacy_notice_names_a_configured_map_tile_server(client, settings, language):
+    body = get(client, reverse("web:privacy"), language).content.decode()
+    assert "tiles.example.org" not in body
+    settings.MAP_TILE_ORIGIN = "https://tiles.example.org"
+    body = get(client, reverse("web:privacy"), language).content.decode()
+    assert "https://tiles.example.org" in body

@@ -37,7 +37,9 @@ from kgp.companies.demo import (
 )
 from kgp.companies.models import Company, CompanyMembership, Consent, Topic
 from kgp.competences.demo import seed_competences
+from kgp.connect.demo import seed_connect
 from kgp.deminimis.demo import seed_aid
+from kgp.events.demo import seed_events
 from kgp.journey.demo import seed_journey
 from kgp.requests.demo import seed_requests
 from kgp.requests.models import Request
@@ -74,6 +76,10 @@ class Command(BaseCommand):
             # After the aid demo (which only runs on a ledger without grants); each does nothing when it has run before.
             journey = seed_journey(companies=demo_companies, rng_seed=seed)
             appointments = seed_appointments(consultations=journey.consultations, rng_seed=seed)
+            # After the competence map, the check results and the cases (introductions are case activities).
+            connect = seed_connect(companies=demo_companies, users=users, rng_seed=seed)
+            # Last: participants come from the demo companies (see kgp/events/demo.py).
+            events = seed_events(companies=demo_companies, rng_seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data: {len(created_users)} of {len(DEMO_USERS)} logins created, "
@@ -81,7 +87,10 @@ class Command(BaseCommand):
                 f"{len(competences)} competence profiles, "
                 f"{len(results)} check results, {len(requests)} requests, {len(grants)} de-minimis grants, "
                 f"{len(journey.cases)} cases with {journey.activities} activities and {journey.tasks} tasks, "
-                f"{len(appointments.slots)} slots and {len(appointments.bookings)} bookings added "
+                f"{len(appointments.slots)} slots and {len(appointments.bookings)} bookings, "
+                f"{len(connect.profiles)} company profiles, {len(connect.needs)} needs and "
+                f"{len(connect.introductions)} introductions, "
+                f"{len(events.events)} events with {events.registrations} registrations added "
                 f"({time.perf_counter() - started:.1f} s)."
             )
         )
