@@ -16,10 +16,10 @@ from kgp.companies.forms import TopicChoiceField
 from kgp.companies.models import Topic
 from kgp.competences.models import TransferFormat
 from kgp.connect import services
-from kgp.connect.models import CompanyProfile, NeedKind
+from kgp.connect.forms import CompanyProfileForm as StaffCompanyProfileForm
+from kgp.connect.models import NeedKind
 from kgp.organisations.models import Municipality
 
-LIST_SPLIT = re.compile(r"[,;\n]")
 TARGET = re.compile(r"^(profile|company):([A-Za-z0-9_-]{1,100})$")
 
 
@@ -70,69 +70,41 @@ class NeedForm(forms.Form):
         }
 
 
-def _split(value: str) -> list[str]:
-    return [part.strip() for part in LIST_SPLIT.split(value or "") if part.strip()]
+class CompanyProfileForm(StaffCompanyProfileForm):
+    """The backoffice's form in the company's own words, saying what others see when it opts in."""
 
-
-class CompanyProfileForm(forms.Form):
-    required_css_class = "required"
-    challenges = forms.CharField(
-        label=_("Current challenges"), max_length=services.PROFILE_TEXT_MAX, required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("What occupies your company at the moment, e.g. energy costs, skilled workers, a new process."),
-    )  # fmt: skip
-    capabilities = forms.CharField(
-        label=_("What your company can do for others"), max_length=services.PROFILE_TEXT_MAX, required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Products, services and spare capacity you could offer other companies of the region."),
-    )  # fmt: skip
-    processes = forms.CharField(
-        label=_("Processes"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Separated by commas, e.g. laser cutting, powder coating."),
-    )  # fmt: skip
-    materials = forms.CharField(
-        label=_("Materials"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Separated by commas, e.g. stainless steel, aluminium."),
-    )  # fmt: skip
-    certifications = forms.CharField(
-        label=_("Certifications"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Separated by commas, e.g. ISO 9001, ISO 50001."),
-    )  # fmt: skip
-    peer_exchange = forms.BooleanField(
-        label=_("We are open to exchange with other companies"), required=False,
-        help_text=_(
-            "Other companies of the region looking for an exchange may be shown your company's name, municipality, "
-            "challenges, capabilities, processes, materials and certifications. They can ask for contact; your "
-            "contact details are passed on only when you agree."
+    PORTAL_TEXTS = {
+        "challenges": (
+            _("Current challenges"),
+            _("What occupies your company at the moment, e.g. energy costs, skilled workers, a new process."),
         ),
-    )  # fmt: skip
-    supplier = forms.BooleanField(
-        label=_("Our company may be suggested as a regional supplier"), required=False,
-        help_text=_(
-            "Other companies of the region looking for a supplier may be shown your company's name, municipality, "
-            "capabilities, processes, materials and certifications. They can ask for contact; your contact details "
-            "are passed on only when you agree."
+        "capabilities": (
+            _("What your company can do for others"),
+            _("Products, services and spare capacity you could offer other companies of the region."),
         ),
-    )  # fmt: skip
+        "peer_exchange": (
+            _("We are open to exchange with other companies"),
+            _(
+                "Other companies of the region looking for an exchange may be shown your company's name, municipality, "
+                "challenges, capabilities, processes, materials and certifications. They can ask for contact; your "
+                "contact details are passed on only when you agree."
+            ),
+        ),
+        "supplier": (
+            _("Our company may be suggested as a regional supplier"),
+            _(
+                "Other companies of the region looking for a supplier may be shown your company's name, municipality, "
+                "capabilities, processes, materials and certifications. They can ask for contact; your contact details "
+                "are passed on only when you agree."
+            ),
+        ),
+    }
 
-    def __init__(self, *args: Any, profile: CompanyProfile | None = None, **kwargs: Any) -> None:
-        if profile is not None and "initial" not in kwargs:
-            kwargs["initial"] = {
-                "challenges": profile.challenges, "capabilities": profile.capabilities,
-                "processes": ", ".join(profile.processes), "materials": ", ".join(profile.materials),
-                "certifications": ", ".join(profile.certifications),
-                "peer_exchange": profile.peer_exchange, "supplier": profile.supplier,
-            }  # fmt: skip
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-
-    def clean_processes(self) -> list[str]:
-        return _split(self.cleaned_data["processes"])
-
-    def clean_materials(self) -> list[str]:
-        return _split(self.cleaned_data["materials"])
-
-    def clean_certifications(self) -> list[str]:
-        return _split(self.cleaned_data["certifications"])
+        for name, (label, help_text) in self.PORTAL_TEXTS.items():
+            self.fields[name].label = label
+            self.fields[name].help_text = help_text
 
 
 class ProposeForm(forms.Form):
