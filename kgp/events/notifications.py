@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -60,13 +62,23 @@ def _message(registration: Registration, subject: str, paragraphs: list[str], *,
 
 
 def _send(*messages: EmailMessage) -> None:
-    def send() -> None:
-        for message in messages:
-            message.send()
-
-    transaction.on_commit(send)
+    # Called after the commit (see after_commit): the messages go to the task queue at once.
+    for message in messages:
+        message.send()
 
 
+def after_commit(notice: Callable[..., None]) -> Callable[..., None]:
+    """Build and send the e-mail after the writing transaction commits: the calendar file and the
+    texts are not built while the event row is locked, and nothing is sent for a rolled-back change."""
+
+    @wraps(notice)
+    def deferred(*args: Any, **kwargs: Any) -> None:
+        transaction.on_commit(lambda: notice(*args, **kwargs))
+
+    return deferred
+
+
+@after_commit
 def confirm_email(registration: Registration) -> None:
     with translation.override(registration.language):
         subject = _("Please confirm your registration: %(title)s") % {"title": registration.event.title}
@@ -79,6 +91,7 @@ def confirm_email(registration: Registration) -> None:
         _send(_message(registration, subject, paragraphs))
 
 
+@after_commit
 def placed(registration: Registration) -> None:
     with translation.override(registration.language):
         if registration.status == RegistrationStatus.REGISTERED:
@@ -96,6 +109,7 @@ def placed(registration: Registration) -> None:
             _send(_message(registration, subject, paragraphs))
 
 
+@after_commit
 def seat_offered(registration: Registration) -> None:
     with translation.override(registration.language):
         until = timezone.localtime(registration.offered_until)
@@ -109,12 +123,14 @@ def seat_offered(registration: Registration) -> None:
         _send(_message(registration, subject, paragraphs))
 
 
+@after_commit
 def offer_expired(registration: Registration) -> None:
     with translation.override(registration.language):
         subject = _("Offer expired: %(title)s") % {"title": registration.event.title}
         _send(_message(registration, subject, [_("the seat offered to you was not taken in time and has gone to the next person on the waiting list.")]))
 
 
+@after_commit
 def cancelled(registration: Registration, *, by_staff: bool) -> None:
     with translation.override(registration.language):
         subject = _("Registration cancelled: %(title)s") % {"title": registration.event.title}
@@ -122,6 +138,7 @@ def cancelled(registration: Registration, *, by_staff: bool) -> None:
         _send(_message(registration, subject, [text], calendar=ics.registration_calendar(registration, cancel=True)))
 
 
+@after_commit
 def event_changed(event: Event, fields: list[str]) -> None:
     messages = []
     for registration in event.registrations.filter(
@@ -138,6 +155,7 @@ def event_changed(event: Event, fields: list[str]) -> None:
         _send(*messages)
 
 
+@after_commit
 def event_cancelled(event: Event, registrations: Iterable[Registration], reason: str) -> None:
     messages = []
     for registration in registrations:
@@ -150,6 +168,7 @@ def event_cancelled(event: Event, registrations: Iterable[Registration], reason:
         _send(*messages)
 
 
+@after_commit
 def reminder(registration: Registration) -> None:
     with translation.override(registration.language):
         subject = _("Reminder: %(title)s") % {"title": registration.event.title}
@@ -160,6 +179,7 @@ def reminder(registration: Registration) -> None:
         _send(_message(registration, subject, paragraphs, calendar=ics.registration_calendar(registration)))
 
 
+@after_commit
 def feedback_request(registration: Registration) -> None:
     with translation.override(registration.language):
         subject = _("How was it? %(title)s") % {"title": registration.event.title}
