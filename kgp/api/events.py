@@ -295,24 +295,19 @@ class RegistrationIn(Schema):
     )
 
 
-class RegistrationOut(Schema):
+class _RegistrationFields(Schema):
+    """What a participant's own answer and the organisers' list have in common (times in Europe/Berlin)."""
+
     id: int
-    event: EventRef
-    status: StatusValue = Field(  # type: ignore[valid-type]
-        description="registered (a seat); waitlisted; offered (a freed seat is held for you until `offered_until`: "
-        "accept it); cancelled; attended; no_show"
-    )
     status_label: str
-    company_id: int | None
-    company_name: str
     first_name: str
     last_name: str
     function: str
+    company_name: str
     answers: dict[str, str]
     created_at: dt.datetime
     confirmed_at: dt.datetime | None
     offered_until: dt.datetime | None
-    online_url: str | None = Field(description="The online link: only for registered participants of an online event")
 
     @staticmethod
     def resolve_status_label(obj: Registration) -> str:
@@ -329,6 +324,16 @@ class RegistrationOut(Schema):
     @staticmethod
     def resolve_offered_until(obj: Registration) -> dt.datetime | None:
         return _local(obj.offered_until)
+
+
+class RegistrationOut(_RegistrationFields):
+    event: EventRef
+    status: StatusValue = Field(  # type: ignore[valid-type]
+        description="registered (a seat); waitlisted; offered (a freed seat is held for you until `offered_until`: "
+        "accept it); cancelled; attended; no_show"
+    )
+    company_id: int | None
+    online_url: str | None = Field(description="The online link: only for registered participants of an online event")
 
     @staticmethod
     def resolve_online_url(obj: Registration) -> str | None:
@@ -351,37 +356,11 @@ class MyRegistrationParams(Schema):
     page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
 
-class ParticipantOut(Schema):
-    id: int
+class ParticipantOut(_RegistrationFields):
     status: StatusValue  # type: ignore[valid-type]
-    status_label: str
-    first_name: str
-    last_name: str
     email: str
-    company_name: str
     company_id: int | None = Field(description="The company record the participant is linked to, if any")
-    function: str
-    answers: dict[str, str]
-    created_at: dt.datetime
-    confirmed_at: dt.datetime | None
-    offered_until: dt.datetime | None
     checked_in_at: dt.datetime | None
-
-    @staticmethod
-    def resolve_status_label(obj: Registration) -> str:
-        return str(obj.get_status_display())  # type: ignore[attr-defined]
-
-    @staticmethod
-    def resolve_created_at(obj: Registration) -> dt.datetime | None:
-        return _local(obj.created_at)
-
-    @staticmethod
-    def resolve_confirmed_at(obj: Registration) -> dt.datetime | None:
-        return _local(obj.confirmed_at)
-
-    @staticmethod
-    def resolve_offered_until(obj: Registration) -> dt.datetime | None:
-        return _local(obj.offered_until)
 
     @staticmethod
     def resolve_checked_in_at(obj: Registration) -> dt.datetime | None:
