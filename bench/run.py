@@ -20,13 +20,16 @@ answers) the script
    the index build apart, one incremental profile update; target p95 < 50 ms);
 7. runs the events part (events_bench.py): registration throughput through the API under concurrent
    load (PostgreSQL: 1, 8 and 32 threads; SQLite: one), with a check that no event is overbooked, and
-   the public event list with 5,000 events (API and portal), median/p95 and constant query counts.
+   the public event list with 5,000 events (API and portal), median/p95 and constant query counts;
+8. runs the climate part (climate_bench.py): `POST /api/v1/climate/calculate` with 20 entries, N >= 200
+   requests, median/p95 (target p95 < 50 ms).
 
 Each database runs in its own subprocess with its DATABASE_URL. Results go to bench/results.json;
 see bench/README.md. Options: --only sqlite|postgresql, --n 30, --companies 100000, --cases 60000,
 --activities 1000000 (0: no journey part), --match-profiles 10000 (0: no competence matching part),
 --match-queries 300, --match-only (only the competence matching part), --events 5000 (0: no events part),
---events-only (only the events part), --regenerate, --strict.
+--events-only (only the events part), --climate 300 (requests of the climate part; 0: none),
+--climate-only (only the climate part), --regenerate, --strict.
 """
 
 from __future__ import annotations
@@ -111,6 +114,7 @@ def run_worker(label: str, url: str, args: argparse.Namespace) -> dict[str, Any]
         if args.match_only:
             cmd.append("--match-only")
         cmd += ["--events", str(args.events)] + (["--events-only"] if args.events_only else [])
+        cmd += ["--climate", str(args.climate)] + (["--climate-only"] if args.climate_only else [])
         if args.regenerate:
             cmd.append("--regenerate")
         print(f"\n=== {label}", flush=True)
@@ -126,7 +130,7 @@ def summary_lines(label: str, result: dict[str, Any]) -> list[str]:
     if "scenarios" not in result:  # --match-only, --events-only
         return [
             f"{label} ({result['database_version']}):", *match_lines(result.get("competence_match")),
-            *events_lines(result.get("events")),
+            *events_lines(result.get("events")), *climate_lines(result.get("climate")),
         ]  # fmt: skip
     gen = result["generate_synthetic"]
     how = "reused database" if gen["reused"] else "generated now"
@@ -174,7 +178,17 @@ def summary_lines(label: str, result: dict[str, Any]) -> list[str]:
             + ", ".join(f"{k} {v['queries']}" for k, v in counts["urls"].items())
             + f" -> {'constant' if journey['constant_queries'] else 'NOT constant: ' + str(counts['checks'])}"
         )
-    return lines + match_lines(result.get("competence_match")) + events_lines(result.get("events"))
+    return lines + match_lines(result.get("competence_match")) + events_lines(result.get("events")) + climate_lines(result.get("climate"))
+
+
+def climate_lines(climate: dict[str, Any] | None) -> list[str]:
+    if not climate:
+        return []
+    return [
+        f"  {'climate calculate (' + str(climate['entries']) + ' entries, N=' + str(climate['requests']) + ')':40} "
+        f"median {climate['median_ms']:7.2f} ms  p95 {climate['p95_ms']:7.2f} ms  {climate['queries']:3} queries  "
+        f"{climate['result'].upper()} (target p95 < {climate['target_p95_ms']:.0f} ms)"
+    ]
 
 
 def events_lines(events: dict[str, Any] | None) -> list[str]:
@@ -237,6 +251,7 @@ def main_parent(args: argparse.Namespace) -> int:
             "match_profiles": args.match_profiles,
             "match_queries": args.match_queries,
             "events": args.events,
+            "climate_requests": args.climate,
         },
         "targets": {"p95_ms": TARGET_P95_MS},
     }
@@ -253,7 +268,7 @@ def main_parent(args: argparse.Namespace) -> int:
         results[label] = run_worker(label, url, args)
     # The matching engine (issue 5) needs no database: quality on the labelled sample and query
     # latency with 10,000 synthetic profiles, in this process.
-    if not (args.match_only or args.events_only):
+    if not (args.match_only or args.events_only or args.climate_only):
         import matching_bench
 
         print("\n=== matching engine", flush=True)
@@ -284,6 +299,9 @@ def main_parent(args: argparse.Namespace) -> int:
         if "error" in result:
             failed.append(label)
             continue
+        climate = result.get("climate")
+        if climate is not None and (climate["status"] != [200] or (args.strict and climate["result"] != "pass")):
+            failed.append(label)
         events = result.get("events")
         if events is not None and not (
             events["registration"]["ok"]
@@ -383,6 +401,14 @@ def main_worker(args: argparse.Namespace) -> int:
         result["database_version"] = database_version()
         Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
         return 0
+    if args.climate_only:
+        import climate_bench
+
+        print("Climate quick check (calculation API):", flush=True)
+        result = {"climate": climate_bench.measure(args.climate, percentile=percentile, warmup=WARMUP)}
+        result["database_version"] = database_version()
+        Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+        return 0
     if args.events_only:
         import events_bench
 
@@ -433,6 +459,11 @@ def main_worker(args: argparse.Namespace) -> int:
 
         print("Events (registration throughput, event list):", flush=True)
         result["events"] = events_bench.measure(args.n, percentile=percentile, warmup=WARMUP, events=args.events)
+    if args.climate:
+        import climate_bench
+
+        print("Climate quick check (calculation API):", flush=True)
+        result["climate"] = climate_bench.measure(args.climate, percentile=percentile, warmup=WARMUP)
     result["generate_synthetic"] = {"seconds": round(seconds, 1), "reused": reused}
     result["database_version"] = database_version()
     Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -578,6 +609,9 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=5_000, help="events of the event list (bench/events_bench.py); 0 leaves the part out")
     parser.add_argument("--events-only", action="store_true",
                         help="only the events part (no companies, catalogue, journey, matching or engine part)")
+    parser.add_argument("--climate", type=int, default=300,
+                        help="timed requests of the climate part (bench/climate_bench.py, at least 200); 0 leaves the part out")
+    parser.add_argument("--climate-only", action="store_true", help="only the climate part")
     parser.add_argument("--regenerate", action="store_true", help="regenerate the data even if it could be reused")
     parser.add_argument("--strict", action="store_true", help="exit non-zero when a timing target is missed")
     parser.add_argument("--worker", help=argparse.SUPPRESS)

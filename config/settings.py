@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "kgp.competences",
     "kgp.connect",
     "kgp.events",
+    "kgp.climate",
     "kgp.demo",
     # audience apps
     "kgp.web",

@@ -12,6 +12,7 @@ from ninja.renderers import JSONRenderer
 
 from .appointments import router as appointments_router
 from .check import router as check_router
+from .climate import router as climate_router
 from .companies import router as companies_router
 from .competences import router as competences_router
 from .connect import introductions_router, needs_router
@@ -59,3 +60,4 @@ api.add_router("/needs", needs_router)
 api.add_router("/introductions", introductions_router)
 api.add_router("/events", events_router)
 api.add_router("/me", events_me_router)
+api.add_router("/climate", climate_router)

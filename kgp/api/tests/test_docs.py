@@ -24,6 +24,7 @@ def test_openapi_lists_the_endpoints(openapi):
     assert set(paths["/api/v1/companies/{company_id}"]) == {"get", "patch"}
     list_params = {p["name"] for p in paths["/api/v1/companies"]["get"]["parameters"]}
     assert {"q", "municipality", "partner", "sector", "size_class", "topic", "sort", "page", "page_size"} <= list_params
+    assert set(paths["/api/v1/climate/factors"]) == {"get"} and set(paths["/api/v1/climate/calculate"]) == {"post"}
 
 
 def test_openapi_declares_bearer_auth_on_every_operation(openapi):
@@ -41,6 +42,9 @@ def test_openapi_declares_bearer_auth_on_every_operation(openapi):
                 assert "security" not in operation, operation["operationId"]
                 continue
             if path in ("/api/v1/events", "/api/v1/events/{slug}"):  # the public event list and pages
+                assert "security" not in operation, operation["operationId"]
+                continue
+            if path.startswith("/api/v1/climate/"):  # the public climate quick check
                 assert "security" not in operation, operation["operationId"]
                 continue
             assert operation["security"], operation["operationId"]

@@ -68,6 +68,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("get", "/api/v1/me/event-registrations"): (401, 200, 403, 403, 403, 403),
     ("post", "/api/v1/me/event-registrations/{registration_id}/cancel"): (401, 200, 403, 403, 403, 403),
     ("post", "/api/v1/me/event-registrations/{registration_id}/accept"): (401, 200, 403, 403, 403, 403),
+    # The climate quick check is public: the current factors and a calculation that stores nothing.
+    ("get", "/api/v1/climate/factors"): (200, 200, 200, 200, 200, 200),
+    ("post", "/api/v1/climate/calculate"): (200, 200, 200, 200, 200, 200),
 }
 BODIES = {
     "post": {"name": "Matrix Werk GmbH", "postcode": "44139", "city": "Dortmund"},
@@ -243,6 +246,9 @@ def _event_registration() -> dict:
 
 
 BODY_FACTORIES[("post", "/api/v1/events/{slug}/registrations")] = _event_registration
+BODY_FACTORIES[("post", "/api/v1/climate/calculate")] = lambda: {
+    "year": 2024, "entries": [{"carrier": "natural_gas", "quantity": 200000, "unit": "kWh_hs"}],
+}  # fmt: skip
 
 
 def _operations() -> set[tuple[str, str]]:
