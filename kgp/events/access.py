@@ -24,7 +24,6 @@ from kgp.core.ids import parse_id
 from .models import Event, EventStatus, Registration
 
 
-
 def _pk(value: int | str) -> int:
     pk = parse_id(value)
     if pk is None:
