@@ -12,6 +12,7 @@ from ninja.renderers import JSONRenderer
 
 from .appointments import router as appointments_router
 from .check import router as check_router
+from .climate import company_footprints_router
 from .climate import router as climate_router
 from .companies import router as companies_router
 from .competences import router as competences_router
@@ -61,3 +62,4 @@ api.add_router("/introductions", introductions_router)
 api.add_router("/events", events_router)
 api.add_router("/me", events_me_router)
 api.add_router("/climate", climate_router)
+api.add_router("/companies", company_footprints_router)

@@ -1,7 +1,8 @@
 """/climate: the climate quick check's factors and calculation, for anybody, without a token.
 
 `GET /climate/factors` gives the current emission factor set; `POST /climate/calculate` computes a
-CO2 footprint from a year's energy use and stores nothing.
+CO2 footprint from a year's energy use and stores nothing. `company_footprints_router` (mounted at
+/companies, staff tokens) lists a company's stored footprints that were shared with its agency.
 """
 
 from __future__ import annotations
@@ -11,15 +12,20 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 
 from kgp.climate import calc, queries
+from kgp.climate.access import footprints_for_staff
+from kgp.climate.models import Footprint
+from kgp.companies.access import company_for_staff
 
+from .auth import StaffTokenAuth, api_user
 from .errors import ApiError
-from .schemas import ErrorOut
+from .schemas import ErrorOut, page_of
 
 router = Router(tags=["climate"], auth=None)
+company_footprints_router = Router(tags=["climate"], auth=StaffTokenAuth())
 
 # --- schemas -----------------------------------------------------------------------------------
 
@@ -197,3 +203,86 @@ def calculate(request: HttpRequest, payload: CalculateIn) -> dict[str, object]:
         ],
         "notes": list(result.notes),
     }
+
+
+# --- stored footprints (staff) -------------------------------------------------------------------
+
+
+class FootprintLineOut(Schema):
+    carrier: str
+    site: str | None
+    scope: int
+    quantity_kwh: float | None
+    quantity_km: float | None
+    factor: float
+    kg: float
+    source: str
+
+
+class FootprintOut(Schema):
+    year: int
+    factor_set: str = Field(description="Name of the factor set the result was calculated with (kept as it was).")
+    scope1_kg: float
+    scope2_location_kg: float
+    scope2_market_kg: float
+    scope3_kg: float
+    created_at: Any
+    shared_at: Any
+    lines: list[FootprintLineOut]
+
+
+class FootprintPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[FootprintOut]
+
+
+class FootprintListParams(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+def _maybe_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _footprint_out(footprint: Footprint) -> dict[str, object]:
+    result = footprint.result
+    return {
+        "year": footprint.year,
+        "factor_set": footprint.factor_set.name,
+        "scope1_kg": float(result["scope1_kg"]),
+        "scope2_location_kg": float(result["scope2_location_kg"]),
+        "scope2_market_kg": float(result["scope2_market_kg"]),
+        "scope3_kg": float(result["scope3_kg"]),
+        "created_at": footprint.created_at,
+        "shared_at": footprint.shared_at,
+        "lines": [
+            {
+                "carrier": line["carrier"], "site": line.get("site"), "scope": line["scope"],
+                "quantity_kwh": _maybe_float(line.get("quantity_kwh")), "quantity_km": _maybe_float(line.get("quantity_km")),
+                "factor": float(line["factor"]), "kg": float(line["kg"]), "source": line["source"],
+            }  # fmt: skip
+            for line in result.get("lines", [])
+        ],
+    }
+
+
+@company_footprints_router.get(
+    "/{company_id}/footprints",
+    response={200: FootprintPage, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="A company's shared CO2 footprints",
+)
+def list_company_footprints(request: HttpRequest, company_id: int, params: Query[FootprintListParams]) -> dict[str, object]:
+    """The stored footprints the company shared with its agency, newest year first; `page_size` at
+    most 200. Visible to the network coordination and the staff of the company's responsible
+    agency. 404 for a company you may not see; for a company you may read only because it is
+    shared network-wide (another agency), an empty list: a footprint is shared with the responsible
+    agency only, never network-wide."""
+    user = api_user(request)
+    company = company_for_staff(user, company_id)
+    qs = footprints_for_staff(user, company).order_by("-year", "-created_at", "-id")
+    page = page_of(qs, page=params.page, page_size=params.page_size)
+    page["results"] = [_footprint_out(f) for f in page["results"]]  # type: ignore[union-attr]
+    return page

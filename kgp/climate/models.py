@@ -7,6 +7,8 @@ value (Heizwert, Hi); see ../shared/domain/emission-factors.md.
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -107,3 +109,36 @@ class Scope3Factor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.factor_set}: {self.key}"
+
+
+def new_footprint_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Footprint(models.Model):
+    """A stored result of the quick check. `result` holds the calculation as it was (totals, lines with
+    factor and source, notes), so publishing a new factor set never changes it. Anonymous results have
+    no company and are reachable only by their unguessable token."""
+
+    token = models.CharField(max_length=64, unique=True, default=new_footprint_token, editable=False)
+    company = models.ForeignKey(
+        "companies.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="footprints", verbose_name=_("company")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    factor_set = models.ForeignKey(FactorSet, on_delete=models.PROTECT, related_name="footprints", verbose_name=_("emission factor set"))
+    inputs = models.JSONField(_("inputs"), default=dict)
+    result = models.JSONField(_("result"), default=dict)
+    employees = models.DecimalField(_("employees"), null=True, blank=True, max_digits=9, decimal_places=1)
+    turnover_eur = models.DecimalField(_("turnover (EUR)"), null=True, blank=True, max_digits=15, decimal_places=2)
+    shared_with_agency = models.BooleanField(_("shared with the agency"), default=False)
+    shared_at = models.DateTimeField(_("shared"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-created_at", "-id"]
+        indexes = [models.Index(fields=["company", "-year", "-created_at"], name="climate_fp_company_year")]
+        verbose_name = _("CO2 footprint")
+
+    def __str__(self) -> str:
+        return f"{self.company or '-'}: {self.year}"

@@ -7,6 +7,7 @@ lines (the factor, the source and the set's name are part of each result).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -18,10 +19,12 @@ from django.utils.translation import gettext as _
 from kgp.core.audit import log_action
 from kgp.core.errors import ServiceError
 
-from .models import CarrierFactor, ElectricityFactor, FactorSet, Scope3Factor
+from . import calc, queries
+from .models import CarrierFactor, ElectricityFactor, FactorSet, Footprint, Scope3Factor
 
 if TYPE_CHECKING:
     from kgp.accounts.models import User
+    from kgp.companies.models import Company
 
 MAX_FACTOR = Decimal("10")
 
@@ -149,3 +152,132 @@ def factor_set_publish(*, actor: User | None, factor_set: FactorSet) -> FactorSe
     factor_set.save(update_fields=["status", "published_at"])
     log_action(actor=actor, action="update", obj=factor_set, changes={"status": ["draft", "published"]})
     return factor_set
+
+
+# --- stored footprints ---------------------------------------------------------------------------
+
+MILLION = Decimal("1000000")
+
+
+def _json_safe(value: Any) -> Any:
+    """The input as plain JSON: Decimals as strings (exact), containers walked."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, Mapping):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def _opt(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def result_to_json(result: calc.Result) -> dict[str, Any]:
+    """A calculation's result as stored in `Footprint.result` (Decimals as exact strings)."""
+    return {
+        "factor_set": result.factor_set,
+        "year": result.year,
+        "scope1_kg": format(result.scope1_kg, "f"),
+        "scope2_location_kg": format(result.scope2_location_kg, "f"),
+        "scope2_market_kg": format(result.scope2_market_kg, "f"),
+        "scope3_kg": format(result.scope3_kg, "f"),
+        "lines": [
+            {
+                "carrier": line.carrier, "site": line.site, "scope": line.scope, "quantity_kwh": _opt(line.quantity_kwh),
+                "quantity_km": _opt(line.quantity_km), "factor": format(line.factor, "f"), "kg": format(line.kg, "f"),
+                "source": line.source,
+            }  # fmt: skip
+            for line in result.lines
+        ],
+        "notes": list(result.notes),
+    }
+
+
+def _optional_positive(value: Any, field: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        number = Decimal("NaN")
+    if not number.is_finite() or number <= 0 or number >= Decimal("1e12"):
+        raise ServiceError(_("Enter a positive number."), field=field, code="invalid")
+    return number
+
+
+def _is_member(user: Any, company: Company) -> bool:
+    from kgp.companies.access import companies_for_member
+
+    return bool(getattr(user, "is_authenticated", False)) and companies_for_member(user).filter(pk=company.pk).exists()
+
+
+@transaction.atomic
+def footprint_create(
+    *,
+    actor: User | None,
+    data: Mapping[str, Any],
+    company: Company | None = None,
+    employees: Decimal | str | None = None,
+    turnover_eur: Decimal | str | None = None,
+) -> Footprint:
+    """Calculate with the current set and store input and result. Raises `calc.InputError` for an
+    invalid input (the API maps it to 400 like `POST /climate/calculate`). A company's result needs
+    an approved member of the company, or staff who may edit it; anonymous results have no company."""
+    from kgp.companies.access import can_edit_company
+
+    if company is not None and not (_is_member(actor, company) or (actor is not None and can_edit_company(actor, company))):
+        raise PermissionDenied(_("Only members of the company may store a result for it."))
+    factor_set = queries.current_factor_set()
+    if factor_set is None:
+        raise ServiceError(_("No emission factor set has been published yet."), code="no_factor_set")
+    employees_value = _optional_positive(employees, "employees")
+    turnover_value = _optional_positive(turnover_eur, "turnover_eur")
+    result = calc.calculate(queries.factor_table(factor_set), data)
+    footprint = Footprint.objects.create(
+        company=company, year=result.year, factor_set=factor_set, inputs=_json_safe(dict(data)), result=result_to_json(result),
+        employees=employees_value, turnover_eur=turnover_value, created_by=actor if getattr(actor, "pk", None) else None,
+    )  # fmt: skip
+    if company is not None:
+        log_action(actor=actor, action="create", obj=footprint, company=company, changes={"year": [None, footprint.year]})
+    return footprint
+
+
+@transaction.atomic
+def footprint_share(*, actor: User | None, footprint: Footprint, shared: bool) -> Footprint:
+    """A company member shares the result with the company's agency (or withdraws it)."""
+    footprint = Footprint.objects.select_for_update(of=("self",)).select_related("company").get(pk=footprint.pk)
+    if footprint.company is None:
+        raise ServiceError(_("Only results stored for a company can be shared."), code="no_company")
+    if not _is_member(actor, footprint.company):
+        raise PermissionDenied(_("Only members of the company may share its results."))
+    if footprint.shared_with_agency == shared:
+        return footprint
+    footprint.shared_with_agency = shared
+    footprint.shared_at = timezone.now() if shared else None
+    footprint.save(update_fields=["shared_with_agency", "shared_at"])
+    log_action(
+        actor=actor, action="update", obj=footprint, company=footprint.company, changes={"shared_with_agency": [not shared, shared]}
+    )
+    return footprint
+
+
+def total_kg(result: Mapping[str, Any], *, market_based: bool = False) -> Decimal:
+    """Scope 1 + 2 (location-based unless `market_based`) + 3 of a stored result, in kg."""
+    scope2 = result["scope2_market_kg"] if market_based else result["scope2_location_kg"]
+    return Decimal(result["scope1_kg"]) + Decimal(scope2) + Decimal(result["scope3_kg"])
+
+
+def tonnes_per_employee(total: Decimal, employees: Decimal | None) -> Decimal | None:
+    """t CO2 per employee; None without a positive number of employees."""
+    if employees is None or employees <= 0:
+        return None
+    return total / Decimal(1000) / employees
+
+
+def tonnes_per_million_eur(total: Decimal, turnover_eur: Decimal | None) -> Decimal | None:
+    """t CO2 per EUR million turnover; None without a positive turnover."""
+    if turnover_eur is None or turnover_eur <= 0:
+        return None
+    return total / Decimal(1000) / (turnover_eur / MILLION)

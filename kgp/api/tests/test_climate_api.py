@@ -147,3 +147,52 @@ def test_random_bodies_never_give_500(body):
     assert response.status_code in (200, 400, 422), (body, response.content[:300])
     if response.status_code != 200:
         assert "detail" in response.json()
+
+
+# --- stored footprints (staff) -------------------------------------------------------------------
+
+
+def _footprints_url(company):
+    return f"/api/v1/companies/{company.pk}/footprints"
+
+
+def test_company_footprints_only_shared_and_only_for_the_agency_and_coordination(
+    api_as, company, company_user, consultant, other_consultant, readonly, coordinator, bochum_company
+):
+    from kgp.climate import services
+
+    body = {"year": 2024, "entries": [{"carrier": "natural_gas", "quantity": 200000, "unit": "kWh_hs"}]}
+    footprint = services.footprint_create(actor=company_user, data=body, company=company, employees="10")
+    services.footprint_create(actor=company_user, data=body, company=company)  # not shared
+    for user in (consultant, readonly, coordinator):
+        assert api_as(user).get(_footprints_url(company)).json()["count"] == 0
+    services.footprint_share(actor=company_user, footprint=footprint, shared=True)
+    for user in (consultant, readonly, coordinator):
+        data = api_as(user).get(_footprints_url(company)).json()
+        assert data["count"] == 1 and data["page"] == 1
+        item = data["results"][0]
+        assert item["year"] == 2024 and item["factor_set"] == "BAFA/UBA 2024" and item["created_at"]
+        assert item["scope1_kg"] == float(footprint.result["scope1_kg"]) and item["scope3_kg"] == 0
+        assert {"scope2_location_kg", "scope2_market_kg"} <= item.keys()
+        assert item["lines"][0]["carrier"] == "natural_gas" and item["lines"][0]["source"]
+    assert api_as(other_consultant).get(_footprints_url(company)).status_code == 404
+    assert api_as(company_user).get(_footprints_url(company)).status_code == 403
+    assert ApiClient().get(_footprints_url(company)).status_code == 401
+    assert api_as(consultant).get(_footprints_url(bochum_company)).status_code == 404
+
+
+def test_company_footprints_of_a_network_shared_company_stay_hidden_from_other_agencies(api_as, shared_company, other_consultant):
+    from kgp.accounts.models import Role
+    from kgp.climate import services
+    from kgp.testing.factories import MembershipFactory, UserFactory
+
+    member = UserFactory(email="mitglied@example.org", role=Role.COMPANY)
+    MembershipFactory(user=member, company=shared_company)
+    footprint = services.footprint_create(actor=member, data={"year": 2024, "entries": []}, company=shared_company)
+    services.footprint_share(actor=member, footprint=footprint, shared=True)
+    response = api_as(other_consultant).get(_footprints_url(shared_company))
+    assert response.status_code == 200 and response.json()["count"] == 0
+
+
+def test_company_footprints_page_size_is_limited(api_as, company, consultant):
+    assert api_as(consultant).get(_footprints_url(company) + "?page_size=201").status_code == 422

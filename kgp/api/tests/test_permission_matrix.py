@@ -71,6 +71,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # The climate quick check is public: the current factors and a calculation that stores nothing.
     ("get", "/api/v1/climate/factors"): (200, 200, 200, 200, 200, 200),
     ("post", "/api/v1/climate/calculate"): (200, 200, 200, 200, 200, 200),
+    # Stored footprints of the Dortmund company: staff of its agency and the coordination (another agency 404).
+    ("get", "/api/v1/companies/{company_id}/footprints"): (401, 403, 200, 404, 200, 200),
 }
 BODIES = {
     "post": {"name": "Matrix Werk GmbH", "postcode": "44139", "city": "Dortmund"},
