@@ -6,6 +6,9 @@ authorises an API call and no CSRF token is involved.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 from ninja.errors import AuthenticationError, AuthorizationError
@@ -42,3 +45,8 @@ def api_user(request: HttpRequest) -> User:
     if not isinstance(user, User):  # an endpoint without ApiTokenAuth: treat as not logged in
         raise AuthenticationError()
     return user
+
+
+def viewer(context: "Mapping[str, Any] | None") -> User:
+    """The user of the request behind a schema's resolver context."""
+    return api_user((context or {})["request"])

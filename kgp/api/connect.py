@@ -14,8 +14,6 @@ after both sides agreed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
@@ -25,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict, StringConstraints, field_validator
-from pydantic_core import PydanticCustomError
 
 from kgp.accounts.models import User
 from kgp.companies.access import companies_for_staff, company_for_staff, company_for_staff_edit
@@ -47,18 +44,21 @@ from kgp.core.errors import ServiceError
 from kgp.core.ids import MAX_ID
 from kgp.organisations.models import Municipality
 
-from .auth import StaffTokenAuth, api_user
+from .auth import StaffTokenAuth, api_user, viewer
 from .competences import Reason, known_reasons, profile_results
-from .errors import ApiError
+from .errors import ApiError, renamed_fields
 from .schemas import (
     _CLEAN,
     DEFAULT_PAGE_SIZE,
     MAX_PAGE,
     MAX_PAGE_SIZE,
     MAX_TOPICS,
+    CompanyRef,
     ErrorOut,
     MunicipalityRef,
     PartnerRef,
+    UserRef,
+    not_null,
     page_of,
 )
 
@@ -103,31 +103,15 @@ FormatValues = Annotated[list[FormatValue], Field(max_length=len(TransferFormat.
 ProfileId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), _CLEAN]
 
 
-def _not_null(value: Any) -> Any:
-    if value is None:
-        raise PydanticCustomError("null_not_allowed", _("The value must not be null."))
-    return value
 
 
 # --- output schemas ---------------------------------------------------------------------------
 
 
-def _viewer(context: Mapping[str, Any] | None) -> User:
-    return api_user((context or {})["request"])
 
 
-class UserRef(Schema):
-    id: int
-    name: str
-
-    @staticmethod
-    def resolve_name(obj: User) -> str:
-        return str(obj)
 
 
-class CompanyRef(Schema):
-    id: int
-    name: str
 
 
 class NeedRef(Schema):
@@ -168,7 +152,7 @@ class NeedOut(Schema):
 
     @staticmethod
     def resolve_can_edit(obj: Need, context: Any) -> bool:
-        return access.can_edit_need(_viewer(context), obj)
+        return access.can_edit_need(viewer(context), obj)
 
 
 class NeedPage(Schema):
@@ -267,7 +251,7 @@ class IntroductionOut(Schema):
 
     @staticmethod
     def resolve_can_record(obj: Introduction, context: Any) -> bool:
-        return access.can_record_for(_viewer(context), obj)
+        return access.can_record_for(viewer(context), obj)
 
 
 class IntroductionDetailOut(IntroductionOut):
@@ -328,8 +312,8 @@ class NeedUpdateIn(Schema):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _fields_not_null(cls, value: Any) -> Any:
-        return _not_null(value)  # runs only for fields that were sent: None here is an explicit null
+    def _fieldsnot_null(cls, value: Any) -> Any:
+        return not_null(value)  # runs only for fields that were sent: None here is an explicit null
 
 
 class SuggestionParams(Schema):
@@ -390,15 +374,6 @@ class WithdrawIn(Schema):
 # --- helpers ----------------------------------------------------------------------------------
 
 
-@contextmanager
-def _body_fields(mapping: Mapping[str, str]) -> Iterator[None]:
-    """Name a service error's field as the request body names it (need -> need_id)."""
-    try:
-        yield
-    except ServiceError as exc:
-        if exc.field in mapping:
-            exc.field = mapping[exc.field]
-        raise
 
 
 def _need_relations(qs: QuerySet[Need]) -> QuerySet[Need]:
@@ -647,7 +622,7 @@ def propose_introduction(request: HttpRequest, payload: IntroductionIn) -> Statu
         except Http404:
             raise ApiError(404, str(COMPANY_NOT_FOUND_MESSAGE), field="target_company_id") from None
     target_field = "target_profile" if profile is not None else "target_company_id"
-    with _body_fields({"need": "need_id", "target": target_field}):
+    with renamed_fields({"need": "need_id", "target": target_field}):
         intro = services.introduction_propose(
             actor=user,
             company=company,

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -134,3 +136,17 @@ def install_error_handlers(api: NinjaAPI, *, body_params: tuple[str, ...] = ()) 
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(PermissionDenied, on_permission_denied)
     api.add_exception_handler(Http404, on_not_found)
+
+
+@contextmanager
+def renamed_fields(mapping: Mapping[str, str], rename: Callable[[str], str | None] | None = None) -> Iterator[None]:
+    """Name a service error's field as the request body names it (need -> need_id); `rename` may map
+    the others."""
+    try:
+        yield
+    except ServiceError as exc:
+        if exc.field in mapping:
+            exc.field = mapping[exc.field]
+        elif exc.field and rename is not None:
+            exc.field = rename(exc.field) or exc.field
+        raise

@@ -15,8 +15,8 @@ as in the backoffice: a case's `goals`, `request_id` and `tasks`; an activity's 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict, StringConstraints, field_validator
-from pydantic_core import PydanticCustomError
 
 from kgp.accounts.models import User
 from kgp.catalogue.models import Module, Offer
@@ -39,9 +38,20 @@ from kgp.journey.models import DIMENSIONS, Activity, ActivityKind, Case, CoachKi
 from kgp.organisations.models import Organisation
 from kgp.requests.access import request_for_staff_edit
 
-from .auth import StaffTokenAuth, api_user
-from .errors import ApiError, error_item, summary
-from .schemas import _CLEAN, DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, ErrorOut, PartnerRef, page_of
+from .auth import StaffTokenAuth, api_user, viewer
+from .errors import ApiError, error_item, renamed_fields, summary
+from .schemas import (
+    _CLEAN,
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    CompanyRef,
+    ErrorOut,
+    PartnerRef,
+    UserRef,
+    not_null,
+    page_of,
+)
 
 cases_router = Router(auth=StaffTokenAuth(), tags=["cases"])
 activities_router = Router(auth=StaffTokenAuth(), tags=["activities"])
@@ -88,35 +98,19 @@ CoachKindValue = Literal[tuple(["", *CoachKind.values])]  # type: ignore[valid-t
 DimensionValue = Literal[DIMENSIONS]  # type: ignore[valid-type]
 
 
-def _not_null(value: Any) -> Any:
-    if value is None:
-        raise PydanticCustomError("null_not_allowed", _("The value must not be null."))
-    return value
 
 
 # --- output schemas ---------------------------------------------------------------------------
 
 
-def _viewer(context: Mapping[str, Any] | None) -> User:
-    return api_user((context or {})["request"])
 
 
 def _full(case: Case, context: Mapping[str, Any] | None) -> bool:
-    return access.full_view(_viewer(context), case)
+    return access.full_view(viewer(context), case)
 
 
-class UserRef(Schema):
-    id: int
-    name: str
-
-    @staticmethod
-    def resolve_name(obj: User) -> str:
-        return str(obj)
 
 
-class CompanyRef(Schema):
-    id: int
-    name: str
 
 
 class StageRef(Schema):
@@ -184,7 +178,7 @@ class CaseOut(Schema):
 
     @staticmethod
     def resolve_can_edit(obj: Case, context: Any) -> bool:
-        return access.can_edit_case(_viewer(context), obj)
+        return access.can_edit_case(viewer(context), obj)
 
     @staticmethod
     def resolve_goals(obj: Case, context: Any) -> str | None:
@@ -346,8 +340,8 @@ class CaseUpdateIn(Schema):
 
     @field_validator("goals", mode="after")
     @classmethod
-    def _goals_not_null(cls, value: Any) -> Any:
-        return _not_null(value)
+    def _goalsnot_null(cls, value: Any) -> Any:
+        return not_null(value)
 
 
 class StageIn(Schema):
@@ -415,17 +409,12 @@ def _invalid(location: str, problems: dict[str, str], type_: str) -> ApiError:
     return ApiError(422, summary(items), errors=items)
 
 
-@contextmanager
-def _body_fields(mapping: Mapping[str, str]) -> Iterator[None]:
-    """Name a service error's field as the request body names it (consultant -> consultant_id)."""
-    try:
-        yield
-    except ServiceError as exc:
-        if exc.field in mapping:
-            exc.field = mapping[exc.field]
-        elif exc.field and exc.field.startswith("need_"):
-            exc.field = "needs." + exc.field.removeprefix("need_")
-        raise
+
+
+def _body_fields(mapping: Mapping[str, str]) -> "AbstractContextManager[None]":
+    """Name a service error's field as the request body names it (consultant -> consultant_id; the
+    initial-consultation record's need_<dimension> -> needs.<dimension>)."""
+    return renamed_fields(mapping, lambda f: "needs." + f.removeprefix("need_") if f.startswith("need_") else None)
 
 
 def _not_found(message: Any, field: str) -> ApiError:

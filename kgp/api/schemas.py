@@ -234,3 +234,27 @@ class CompanyUpdate(_CompanyWrite):
         if value is None:
             raise PydanticCustomError("null_not_allowed", _("The value must not be null."))
         return value
+
+
+# --- shared by the scoped endpoints (journey, connect) ----------------------------------------------
+
+
+def not_null(value: Any) -> Any:
+    """For PATCH bodies: a field that was sent must not be null."""
+    if value is None:
+        raise PydanticCustomError("null_not_allowed", _("The value must not be null."))
+    return value
+
+
+class UserRef(Schema):
+    id: int
+    name: str
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj)
+
+
+class CompanyRef(Schema):
+    id: int
+    name: str
